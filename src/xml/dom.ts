@@ -1,0 +1,116 @@
+/**
+ * The xmldom wrapper: the only module that imports @xmldom/xmldom's classes. Narrowing
+ * helpers keep `any` out of the code that walks documents.
+ */
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
+
+export type { Attr, Document, Element, Node };
+
+export const ELEMENT_NODE = 1;
+export const ATTRIBUTE_NODE = 2;
+export const TEXT_NODE = 3;
+export const CDATA_SECTION_NODE = 4;
+export const PROCESSING_INSTRUCTION_NODE = 7;
+export const COMMENT_NODE = 8;
+export const DOCUMENT_NODE = 9;
+export const DOCUMENT_TYPE_NODE = 10;
+
+export function isElement(node: Node | null | undefined): node is Element {
+  return node?.nodeType === ELEMENT_NODE;
+}
+
+/** True when `el` is `{ns}localName`. */
+export function isNamed(node: Node | null | undefined, ns: string, localName: string): boolean {
+  return isElement(node) && node.localName === localName && node.namespaceURI === ns;
+}
+
+/** The element children of `el`, in document order. */
+export function childElements(el: Node): Element[] {
+  const out: Element[] = [];
+  for (let c = el.firstChild; c; c = c.nextSibling) if (isElement(c)) out.push(c);
+  return out;
+}
+
+/** The element children of `el` named `{ns}localName`. */
+export function childrenNamed(el: Node, ns: string, localName: string): Element[] {
+  return childElements(el).filter((c) => c.localName === localName && c.namespaceURI === ns);
+}
+
+/** The only child `{ns}localName` of `el`, or undefined when there is none; throws when more. */
+export function optionalChild(
+  el: Element,
+  ns: string,
+  localName: string,
+  onDuplicate: (name: string) => Error,
+): Element | undefined {
+  const found = childrenNamed(el, ns, localName);
+  if (found.length > 1) throw onDuplicate(localName);
+  return found[0];
+}
+
+/** The attribute `{ns}name` (ns null: unqualified) or undefined. */
+export function attr(el: Element, ns: string | null, localName: string): string | undefined {
+  const a = ns === null ? el.getAttributeNode(localName) : el.getAttributeNodeNS(ns, localName);
+  return a ? a.value : undefined;
+}
+
+/** The text content of an element, without comments. */
+export function textOf(el: Node): string {
+  let s = '';
+  for (let c = el.firstChild; c; c = c.nextSibling) {
+    if (c.nodeType === TEXT_NODE || c.nodeType === CDATA_SECTION_NODE) s += c.nodeValue ?? '';
+  }
+  return s;
+}
+
+/** Parse without any hardening: only for XML that wsseq itself produced or already checked. */
+export function parseTrusted(xml: string): Document {
+  return new DOMParser({ onError: failOnAnyError, locator: false }).parseFromString(
+    xml,
+    'text/xml',
+  );
+}
+
+/** An xmldom DOMParser with hardened settings (see xml/parse.ts for the limits). */
+export function createStrictParser(): DOMParser {
+  return new DOMParser({
+    onError: failOnAnyError,
+    locator: false,
+    normalizeLineEndings: normalizeXml10LineEndings,
+  });
+}
+
+/** XML 1.0 end-of-line handling (section 2.11): CRLF and CR become LF; nothing else. */
+export function normalizeXml10LineEndings(s: string): string {
+  return s.replace(/\r\n?/g, '\n');
+}
+
+function failOnAnyError(level: string, message: string): never {
+  throw new Error(`XML ${level}: ${message}`);
+}
+
+const serializer = new XMLSerializer();
+
+/** Serialize a node as it stands (prefixes and namespace declarations kept). */
+export function serialize(node: Node): string {
+  return serializer.serializeToString(node);
+}
+
+/** The namespace declarations in scope at `el` (nearest wins), as prefix → URI ('' default). */
+export function inScopeNamespaces(el: Element): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let n: Node | null = el; isElement(n); n = n.parentNode) {
+    const attrs = n.attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs.item(i);
+      if (!a) continue;
+      if (a.name === 'xmlns') {
+        if (!out.has('')) out.set('', a.value);
+      } else if (a.prefix === 'xmlns' && !out.has(a.localName)) {
+        out.set(a.localName, a.value);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * Hardened parsing of untrusted messages: no DTD, no entities beyond XML's five, no
+ * processing instructions (SOAP forbids them), and limits on size, depth and counts.
+ */
+import { reject } from '../errors.js';
+import {
+  COMMENT_NODE,
+  DOCUMENT_TYPE_NODE,
+  ELEMENT_NODE,
+  PROCESSING_INSTRUCTION_NODE,
+  createStrictParser,
+  isElement,
+} from './dom.js';
+import type { Document, Node } from './dom.js';
+
+/** Limits applied while parsing an untrusted message. Every field has a default. */
+export interface ParseLimits {
+  /** Largest message accepted, in bytes (UTF-8). Default 16 MiB. */
+  readonly maxBytes: number;
+  /** Deepest element nesting. Default 64. */
+  readonly maxDepth: number;
+  /** Most elements in one message. Default 200,000. */
+  readonly maxElements: number;
+  /** Most attributes (namespace declarations included) on one element. Default 64. */
+  readonly maxAttributesPerElement: number;
+}
+
+export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
+  maxBytes: 16 * 1024 * 1024,
+  maxDepth: 64,
+  maxElements: 200_000,
+  maxAttributesPerElement: 64,
+});
+
+/** What the parser saw that later stages may care about. */
+export interface ParsedDocument {
+  readonly document: Document;
+  /** True when the document holds at least one comment. */
+  readonly hasComments: boolean;
+}
+
+const UTF8_BOM = '\uFEFF';
+
+/**
+ * Parse an untrusted message.
+ * @throws WsseqError `LimitExceeded` when a limit is passed, `MalformedMessage` for a DOCTYPE,
+ *   an entity declaration, a processing instruction or XML that is not well-formed.
+ */
+export function parseUntrusted(
+  input: string | Uint8Array,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): ParsedDocument {
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  if (size > limits.maxBytes) {
+    throw reject('LimitExceeded', `message is ${size} bytes; the limit is ${limits.maxBytes}`);
+  }
+  let text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
+  if (text.startsWith(UTF8_BOM)) text = text.slice(1);
+  // A DOCTYPE can only be introduced by this markup; refusing the string outright also refuses
+  // it inside CDATA or comments, which no SOAP stack sends.
+  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) {
+    throw reject('MalformedMessage', 'a DOCTYPE or entity declaration is not allowed');
+  }
+  let document: Document;
+  try {
+    document = createStrictParser().parseFromString(text, 'text/xml');
+  } catch (cause) {
+    throw reject('MalformedMessage', 'the message is not well-formed XML', cause);
+  }
+  return { document, hasComments: checkStructure(document, limits) };
+}
+
+/** Walk the tree once (iteratively): limits, and node kinds SOAP forbids. */
+function checkStructure(document: Document, limits: ParseLimits): boolean {
+  let elements = 0;
+  let hasComments = false;
+  const stack: { node: Node; depth: number }[] = [{ node: document, depth: 0 }];
+  while (stack.length > 0) {
+    const top = stack.pop();
+    if (!top) break;
+    const { node, depth } = top;
+    for (let c = node.firstChild; c; c = c.nextSibling) {
+      switch (c.nodeType) {
+        case ELEMENT_NODE: {
+          elements++;
+          if (elements > limits.maxElements) {
+            throw reject('LimitExceeded', `more than ${limits.maxElements} elements`);
+          }
+          if (depth + 1 > limits.maxDepth) {
+            throw reject('LimitExceeded', `elements nested deeper than ${limits.maxDepth}`);
+          }
+          if (isElement(c) && c.attributes.length > limits.maxAttributesPerElement) {
+            throw reject(
+              'LimitExceeded',
+              `more than ${limits.maxAttributesPerElement} attributes on ${c.tagName}`,
+            );
+          }
+          stack.push({ node: c, depth: depth + 1 });
+          break;
+        }
+        case DOCUMENT_TYPE_NODE:
+          throw reject('MalformedMessage', 'a DOCTYPE is not allowed');
+        case PROCESSING_INSTRUCTION_NODE:
+          throw reject('MalformedMessage', 'processing instructions are not allowed in SOAP');
+        case COMMENT_NODE:
+          hasComments = true;
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return hasComments;
+}
