@@ -107,7 +107,7 @@ export function inScopeNamespaces(el: Element): Map<string, string> {
       if (!a) continue;
       if (a.name === 'xmlns') {
         if (!out.has('')) out.set('', a.value);
-      } else if (a.prefix === 'xmlns' && !out.has(a.localName)) {
+      } else if (a.prefix === 'xmlns' && a.localName !== null && !out.has(a.localName)) {
         out.set(a.localName, a.value);
       }
     }
