@@ -114,3 +114,10 @@ export function inScopeNamespaces(el: Element): Map<string, string> {
   }
   return out;
 }
+
+/** The document a node belongs to. */
+export function ownerDocumentOf(node: Node): Document {
+  const doc = node.ownerDocument;
+  if (!doc) throw new TypeError('the node belongs to no document');
+  return doc;
+}

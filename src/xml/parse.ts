@@ -101,6 +101,8 @@ function checkStructure(document: Document, limits: ParseLimits): boolean {
         case DOCUMENT_TYPE_NODE:
           throw reject('MalformedMessage', 'a DOCTYPE is not allowed');
         case PROCESSING_INSTRUCTION_NODE:
+          // xmldom keeps the XML declaration as a processing instruction named xml.
+          if (node === document && (c as Node & { target?: string }).target === 'xml') break;
           throw reject('MalformedMessage', 'processing instructions are not allowed in SOAP');
         case COMMENT_NODE:
           hasComments = true;

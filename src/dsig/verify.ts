@@ -1,0 +1,259 @@
+/**
+ * Verify a ds:Signature strictly: one SignedInfo, exclusive c14n only, allowlisted
+ * algorithms, same-document `#id` references resolved through the message's id index (never
+ * a search), bounded counts, digests compared in constant time.
+ */
+import { createHash, createHmac, timingSafeEqual, verify as verifyBytes } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { reject } from '../errors.js';
+import { C14N, NODE_HASH, SIGNATURE, SIGNATURE_HASH } from '../policy/algorithms.js';
+import type { DigestUri, SignatureUri } from '../policy/algorithms.js';
+import { attr, childElements, textOf } from '../xml/dom.js';
+import type { Element } from '../xml/dom.js';
+import type { IdIndex } from '../xml/ids.js';
+import { NS } from '../xml/ns.js';
+import { canonicalize } from './c14n.js';
+import type { CanonicalizeOptions } from './c14n.js';
+
+export interface VerifyLimits {
+  readonly maxReferences: number;
+  readonly maxTransforms: number;
+}
+
+export interface AlgorithmAllowlist {
+  readonly signature: ReadonlySet<string>;
+  readonly digest: ReadonlySet<string>;
+}
+
+/** The parts of a Signature element, read and checked, before any cryptography. */
+export interface ParsedSignature {
+  readonly element: Element;
+  readonly signedInfo: Element;
+  readonly signatureAlgorithm: SignatureUri;
+  readonly signatureValue: Buffer;
+  readonly keyInfo: Element | undefined;
+  readonly references: readonly ParsedReference[];
+  readonly c14n: CanonicalizeOptions;
+}
+
+interface ParsedReference {
+  readonly uri: string;
+  readonly digestAlgorithm: DigestUri;
+  readonly digestValue: Buffer;
+  readonly c14n: CanonicalizeOptions;
+}
+
+/** What a verified signature covers. */
+export interface VerifiedSignature {
+  readonly element: Element;
+  readonly signatureAlgorithm: SignatureUri;
+  readonly signatureValue: Buffer;
+  /** The elements whose digests matched, in reference order. */
+  readonly covered: readonly Element[];
+  readonly digestAlgorithms: readonly DigestUri[];
+}
+
+function only(parent: Element, localName: string, required: true): Element;
+function only(parent: Element, localName: string, required: false): Element | undefined;
+function only(parent: Element, localName: string, required: boolean): Element | undefined {
+  const found = childElements(parent).filter(
+    (c) => c.namespaceURI === NS.ds && c.localName === localName,
+  );
+  if (found.length > 1 || (required && found.length === 0)) {
+    throw reject('MalformedMessage', `expected exactly one ds:${localName} in ${parent.tagName}`);
+  }
+  return found[0];
+}
+
+function algorithmOf(el: Element): string {
+  const a = attr(el, null, 'Algorithm');
+  if (!a) throw reject('MalformedMessage', `${el.tagName} has no Algorithm`);
+  return a;
+}
+
+function readC14n(method: Element, allowComments: boolean): CanonicalizeOptions {
+  const alg = algorithmOf(method);
+  if (alg !== C14N.exclusive && !(allowComments && alg === C14N.exclusiveWithComments)) {
+    throw reject('UnsupportedAlgorithm', `canonicalization "${alg}" is not accepted`);
+  }
+  const inclusive = childElements(method).find(
+    (c) => c.namespaceURI === NS.ec && c.localName === 'InclusiveNamespaces',
+  );
+  const prefixes = inclusive ? (attr(inclusive, null, 'PrefixList') ?? '').split(/\s+/) : [];
+  return {
+    withComments: alg === C14N.exclusiveWithComments,
+    inclusivePrefixes: prefixes.filter((p) => p.length > 0),
+  };
+}
+
+function base64Value(el: Element, what: string): Buffer {
+  const text = textOf(el).replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw reject('MalformedMessage', `${what} is not base64`);
+  return Buffer.from(text, 'base64');
+}
+
+/**
+ * Read a Signature element and check its structure and algorithms against the allowlist.
+ * @throws WsseqError `MalformedMessage`, `UnsupportedAlgorithm`, `LimitExceeded`.
+ */
+export function parseSignature(
+  sig: Element,
+  allow: AlgorithmAllowlist,
+  limits: VerifyLimits,
+): ParsedSignature {
+  const signedInfo = only(sig, 'SignedInfo', true);
+  const signatureValueEl = only(sig, 'SignatureValue', true);
+  const keyInfo = only(sig, 'KeyInfo', false);
+  const siChildren = childElements(signedInfo);
+  const [c14nEl, methodEl, ...refEls] = siChildren;
+  if (
+    c14nEl?.namespaceURI !== NS.ds ||
+    c14nEl.localName !== 'CanonicalizationMethod' ||
+    methodEl?.namespaceURI !== NS.ds ||
+    methodEl.localName !== 'SignatureMethod'
+  ) {
+    throw reject('MalformedMessage', 'SignedInfo must start with CanonicalizationMethod, SignatureMethod');
+  }
+  const c14n = readC14n(c14nEl, false);
+  const signatureAlgorithm = algorithmOf(methodEl);
+  if (!allow.signature.has(signatureAlgorithm) || !Object.hasOwn(SIGNATURE_HASH, signatureAlgorithm)) {
+    throw reject('UnsupportedAlgorithm', `signature algorithm "${signatureAlgorithm}" is not accepted`);
+  }
+  if (childElements(methodEl).length > 0) {
+    throw reject('UnsupportedAlgorithm', 'HMACOutputLength and other SignatureMethod parameters are refused');
+  }
+  if (refEls.length === 0) throw reject('MalformedMessage', 'the signature has no Reference');
+  if (refEls.length > limits.maxReferences) {
+    throw reject('LimitExceeded', `more than ${limits.maxReferences} references in one signature`);
+  }
+  const references = refEls.map((r) => parseReference(r, allow, limits));
+  return {
+    element: sig,
+    signedInfo,
+    signatureAlgorithm: signatureAlgorithm as SignatureUri,
+    signatureValue: base64Value(signatureValueEl, 'SignatureValue'),
+    keyInfo,
+    references,
+    c14n,
+  };
+}
+
+function parseReference(ref: Element, allow: AlgorithmAllowlist, limits: VerifyLimits): ParsedReference {
+  if (ref.namespaceURI !== NS.ds || ref.localName !== 'Reference') {
+    throw reject('MalformedMessage', `unexpected ${ref.tagName} in SignedInfo`);
+  }
+  const uri = attr(ref, null, 'URI');
+  if (uri === undefined || !uri.startsWith('#') || uri.length < 2) {
+    throw reject('MalformedMessage', 'references must be same-document #id references');
+  }
+  const children = childElements(ref);
+  let i = 0;
+  let c14n: CanonicalizeOptions = {};
+  const first = children[0];
+  if (first?.namespaceURI === NS.ds && first.localName === 'Transforms') {
+    const transforms = childElements(first);
+    if (transforms.length > limits.maxTransforms) {
+      throw reject('LimitExceeded', `more than ${limits.maxTransforms} transforms`);
+    }
+    if (transforms.length !== 1) {
+      throw reject('UnsupportedAlgorithm', 'exactly one transform (exclusive c14n) is accepted');
+    }
+    const t = transforms[0];
+    if (t?.namespaceURI !== NS.ds || t.localName !== 'Transform') {
+      throw reject('MalformedMessage', 'Transforms may hold only Transform elements');
+    }
+    c14n = readC14n(t, false);
+    i = 1;
+  }
+  const digestMethod = children[i];
+  const digestValue = children[i + 1];
+  if (
+    digestMethod?.namespaceURI !== NS.ds ||
+    digestMethod.localName !== 'DigestMethod' ||
+    digestValue?.namespaceURI !== NS.ds ||
+    digestValue.localName !== 'DigestValue' ||
+    children.length !== i + 2
+  ) {
+    throw reject('MalformedMessage', 'a Reference needs DigestMethod then DigestValue');
+  }
+  const digestAlgorithm = algorithmOf(digestMethod);
+  if (!allow.digest.has(digestAlgorithm) || !Object.hasOwn(NODE_HASH, digestAlgorithm)) {
+    throw reject('UnsupportedAlgorithm', `digest algorithm "${digestAlgorithm}" is not accepted`);
+  }
+  return {
+    uri,
+    digestAlgorithm: digestAlgorithm as DigestUri,
+    digestValue: base64Value(digestValue, 'DigestValue'),
+    c14n,
+  };
+}
+
+export interface VerifyContext {
+  readonly ids: IdIndex;
+  /** Refuse comments inside signed content (they hide text from c14n). */
+  readonly allowComments: boolean;
+}
+
+/**
+ * Check the SignatureValue with `key`, then every reference's digest.
+ * @throws WsseqError `SignatureInvalid`, `SecurityTokenUnavailable` (a reference resolves to
+ *   nothing), `PolicyViolation` (a comment inside signed content).
+ */
+export function verifySignature(
+  parsed: ParsedSignature,
+  key: KeyObject | Buffer,
+  ctx: VerifyContext,
+): VerifiedSignature {
+  const signedInfoText = canonicalize(parsed.signedInfo, parsed.c14n).text;
+  if (!checkSignatureValue(parsed.signatureAlgorithm, key, Buffer.from(signedInfoText, 'utf8'), parsed.signatureValue)) {
+    throw reject('SignatureInvalid', 'the SignatureValue does not verify');
+  }
+  const covered: Element[] = [];
+  for (const ref of parsed.references) {
+    const target = ctx.ids.resolve(ref.uri);
+    if (target === parsed.element || isAncestor(target, parsed.element)) {
+      throw reject('SignatureInvalid', 'a reference covers the signature itself');
+    }
+    const c = canonicalize(target, ref.c14n);
+    if (c.hadComments && !ctx.allowComments) {
+      throw reject('PolicyViolation', `signed element ${target.tagName} contains a comment`);
+    }
+    const digest = createHash(NODE_HASH[ref.digestAlgorithm]).update(c.text, 'utf8').digest();
+    if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) {
+      throw reject('SignatureInvalid', `the digest of ${ref.uri} does not match`);
+    }
+    covered.push(target);
+  }
+  return {
+    element: parsed.element,
+    signatureAlgorithm: parsed.signatureAlgorithm,
+    signatureValue: parsed.signatureValue,
+    covered,
+    digestAlgorithms: parsed.references.map((r) => r.digestAlgorithm),
+  };
+}
+
+function checkSignatureValue(alg: SignatureUri, key: KeyObject | Buffer, data: Buffer, value: Buffer): boolean {
+  const hash = SIGNATURE_HASH[alg];
+  const isHmac = alg === SIGNATURE.hmacSha1 || alg === SIGNATURE.hmacSha256;
+  if (isHmac !== Buffer.isBuffer(key)) {
+    throw reject('UnsupportedAlgorithm', 'the signature algorithm does not fit the signing key');
+  }
+  if (Buffer.isBuffer(key)) {
+    const mac = createHmac(hash, key).update(data).digest();
+    return mac.length === value.length && timingSafeEqual(mac, value);
+  }
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw reject('UnsupportedAlgorithm', 'an RSA signature algorithm needs an RSA key');
+  }
+  try {
+    return verifyBytes(hash, data, key, value);
+  } catch (cause) {
+    throw reject('SignatureInvalid', 'the SignatureValue does not verify', cause);
+  }
+}
+
+function isAncestor(maybeAncestor: Element, node: Element): boolean {
+  for (let n = node.parentNode; n; n = n.parentNode) if (n === maybeAncestor) return true;
+  return false;
+}

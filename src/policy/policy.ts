@@ -1,0 +1,246 @@
+/**
+ * Policy: plain typed data, checked once and frozen. The zero value is the strict one:
+ * SHA-256, AES-GCM, RSA-OAEP, Body and Timestamp signed, Body encrypted, bounded skew.
+ */
+import { ALGORITHM_SUITES, BLOCK_CIPHER, DEFAULT_SUITE, DIGEST, KEY_TRANSPORT, SIGNATURE, WEAK_ALGORITHMS } from './algorithms.js';
+import type { AlgorithmSuite, AlgorithmSuiteName } from './algorithms.js';
+import { DEFAULT_PARSE_LIMITS } from '../xml/parse.js';
+import type { ParseLimits } from '../xml/parse.js';
+import type { KeyReferenceStyle } from '../wss/token-reference.js';
+
+export type ProtectionLevel = 'Sign' | 'EncryptAndSign';
+export type ProtectionOrder = 'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
+/** Key transport by short name: rsa-oaep-mgf1p (SHA-1 MGF1, the interoperable default) or xmlenc11 rsa-oaep (SHA-256). */
+export type KeyTransportName = 'rsa-oaep-mgf1p' | 'rsa-oaep';
+
+/** What a sender does. Every field is optional; the defaults are the strict ones. */
+export interface SenderPolicy {
+  /** Default 'EncryptAndSign'. */
+  readonly protectionLevel?: ProtectionLevel;
+  /** Default 'SignBeforeEncrypt'. */
+  readonly protectionOrder?: ProtectionOrder;
+  /** Default 'Basic256GCMSha256' (AES-256-GCM, SHA-256, RSA-SHA256, RSA-OAEP). */
+  readonly algorithmSuite?: AlgorithmSuiteName;
+  /** Default 'rsa-oaep-mgf1p'. */
+  readonly keyTransport?: KeyTransportName;
+  /** How the signature refers to the signer's certificate. Default 'bst' (direct reference). */
+  readonly signerKeyReference?: KeyReferenceStyle;
+  /** How the EncryptedKey refers to the service certificate. Default 'thumbprint'. */
+  readonly serviceKeyReference?: Exclude<KeyReferenceStyle, 'bst'>;
+  /** Timestamp lifetime in seconds (Expires - Created). Default 300. */
+  readonly timestampTtlSeconds?: number;
+  /** Sign the BinarySecurityToken too (WS-SecurityPolicy ProtectTokens). Default true. */
+  readonly signTokens?: boolean;
+  /** The SOAP actor/role of the Security header. Default: none (ultimate receiver). */
+  readonly actor?: string;
+  /**
+   * DANGEROUS: allow suites with SHA-1 or RSA PKCS#1 v1.5 (Basic256, Basic256Rsa15, ...), for
+   * peers that know nothing better. Without it such a suite is a TypeError.
+   */
+  readonly allowInsecureAlgorithms?: boolean;
+}
+
+/** What a receiver accepts. Every field is optional; the defaults are the strict ones. */
+export interface ReceiverPolicy {
+  /** 'EncryptAndSign' (default) requires the Body content encrypted; 'Sign' does not. */
+  readonly protectionLevel?: ProtectionLevel;
+  /** The suites accepted. Default: every suite with SHA-256 and RSA-OAEP (GCM and CBC). */
+  readonly algorithmSuites?: readonly AlgorithmSuiteName[];
+  /** Default true. */
+  readonly requireTimestamp?: boolean;
+  /** Default true: the Timestamp must be covered by the message signature. */
+  readonly requireSignedTimestamp?: boolean;
+  /** Default false: require the signer's BinarySecurityToken to be signed (ProtectTokens). */
+  readonly requireSignedTokens?: boolean;
+  /** Default false: accept a Timestamp without Expires. */
+  readonly requireExpires?: boolean;
+  /** Clock skew tolerated on Created/Expires and certificate dates, in seconds. Default 300. */
+  readonly maxClockSkewSeconds?: number;
+  /** Oldest a message may be (now - Created), in seconds. Default: no bound beyond Expires. */
+  readonly maxMessageAgeSeconds?: number;
+  /** The SOAP actor/role whose Security header is ours. Default: none (ultimate receiver). */
+  readonly actor?: string;
+  /** Limits on the message. */
+  readonly limits?: Partial<MessageLimits>;
+  /**
+   * DANGEROUS: accept comments inside signed content. Exclusive c14n drops them, so text a
+   * consumer reads can differ from what was signed. Default false.
+   */
+  readonly allowComments?: boolean;
+  /**
+   * DANGEROUS: also accept RSA-SHA1, SHA-1 digests, RSA PKCS#1 v1.5 key transport and
+   * 3DES. Default false.
+   */
+  readonly allowInsecureAlgorithms?: boolean;
+  /** Basic Security Profile relaxations, each named and reported. */
+  readonly relaxations?: BspRelaxations;
+}
+
+export interface BspRelaxations {
+  /** Accept BinarySecurityTokens without EncodingType (Mono's WCF omits it). */
+  readonly allowMissingEncodingType?: boolean;
+}
+
+export interface MessageLimits extends ParseLimits {
+  /** Most references in one signature. Default 32. */
+  readonly maxReferences: number;
+  /** Most transforms in one reference. Default 2. */
+  readonly maxTransforms: number;
+  /** Most entries in the Security header. Default 32. */
+  readonly maxSecurityHeaderEntries: number;
+}
+
+export const DEFAULT_LIMITS: MessageLimits = Object.freeze({
+  ...DEFAULT_PARSE_LIMITS,
+  maxReferences: 32,
+  maxTransforms: 2,
+  maxSecurityHeaderEntries: 32,
+});
+
+/** A checked, complete sender policy. */
+export interface ResolvedSenderPolicy {
+  readonly protectionLevel: ProtectionLevel;
+  readonly protectionOrder: ProtectionOrder;
+  readonly suite: AlgorithmSuite;
+  readonly keyTransport: KeyTransportName;
+  readonly signerKeyReference: KeyReferenceStyle;
+  readonly serviceKeyReference: Exclude<KeyReferenceStyle, 'bst'>;
+  readonly timestampTtlSeconds: number;
+  readonly signTokens: boolean;
+  readonly actor: string | undefined;
+}
+
+function assertPositive(value: number, name: string): void {
+  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number`);
+}
+
+/**
+ * Check a sender policy and fill in defaults.
+ * @throws TypeError for an unknown suite, a weak suite without allowInsecureAlgorithms, or a
+ *   bad number.
+ */
+export function resolveSenderPolicy(policy: SenderPolicy = {}): ResolvedSenderPolicy {
+  const suiteName = policy.algorithmSuite ?? DEFAULT_SUITE;
+  const suite = Object.hasOwn(ALGORITHM_SUITES, suiteName) ? ALGORITHM_SUITES[suiteName] : undefined;
+  if (!suite) throw new TypeError(`unknown algorithm suite "${suiteName}"`);
+  const weak = [suite.digest, suite.asymmetricSignature, suite.encryption, suite.keyTransport].some((a) => WEAK_ALGORITHMS.has(a));
+  if (weak && policy.allowInsecureAlgorithms !== true) {
+    throw new TypeError(`algorithm suite ${suiteName} uses weak algorithms; set allowInsecureAlgorithms to use it`);
+  }
+  const ttl = policy.timestampTtlSeconds ?? 300;
+  assertPositive(ttl, 'timestampTtlSeconds');
+  return Object.freeze({
+    protectionLevel: policy.protectionLevel ?? 'EncryptAndSign',
+    protectionOrder: policy.protectionOrder ?? 'SignBeforeEncrypt',
+    suite,
+    keyTransport: policy.keyTransport ?? 'rsa-oaep-mgf1p',
+    signerKeyReference: policy.signerKeyReference ?? 'bst',
+    serviceKeyReference: policy.serviceKeyReference ?? 'thumbprint',
+    timestampTtlSeconds: ttl,
+    signTokens: policy.signTokens ?? true,
+    actor: policy.actor,
+  });
+}
+
+/** A checked, complete receiver policy. */
+export interface ResolvedReceiverPolicy {
+  readonly protectionLevel: ProtectionLevel;
+  readonly suites: readonly AlgorithmSuite[];
+  readonly allowed: {
+    readonly signature: ReadonlySet<string>;
+    readonly digest: ReadonlySet<string>;
+    readonly encryption: ReadonlySet<string>;
+    readonly keyTransport: ReadonlySet<string>;
+  };
+  readonly requireTimestamp: boolean;
+  readonly requireSignedTimestamp: boolean;
+  readonly requireSignedTokens: boolean;
+  readonly requireExpires: boolean;
+  readonly maxClockSkewSeconds: number;
+  readonly maxMessageAgeSeconds: number | undefined;
+  readonly actor: string | undefined;
+  readonly limits: MessageLimits;
+  readonly allowComments: boolean;
+  readonly relaxations: Required<BspRelaxations>;
+}
+
+const STRONG_SUITES: readonly AlgorithmSuiteName[] = [
+  'Basic256GCMSha256',
+  'Basic192GCMSha256',
+  'Basic128GCMSha256',
+  'Basic256Sha256',
+  'Basic192Sha256',
+  'Basic128Sha256',
+];
+
+/**
+ * Check a receiver policy and fill in defaults.
+ * @throws TypeError for an unknown suite, a weak suite without allowInsecureAlgorithms, or a
+ *   bad number or limit.
+ */
+export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedReceiverPolicy {
+  const insecure = policy.allowInsecureAlgorithms === true;
+  const names = policy.algorithmSuites ?? STRONG_SUITES;
+  if (names.length === 0) throw new TypeError('algorithmSuites must name at least one suite');
+  const suites = names.map((n) => {
+    const s = Object.hasOwn(ALGORITHM_SUITES, n) ? ALGORITHM_SUITES[n] : undefined;
+    if (!s) throw new TypeError(`unknown algorithm suite "${n}"`);
+    return s;
+  });
+  const signature = new Set<string>();
+  const digest = new Set<string>();
+  const encryption = new Set<string>();
+  const keyTransport = new Set<string>();
+  for (const s of suites) {
+    signature.add(s.asymmetricSignature);
+    digest.add(s.digest);
+    encryption.add(s.encryption);
+    keyTransport.add(s.keyTransport);
+  }
+  // Stronger relatives of the suite's algorithms are always fine.
+  if (signature.has(SIGNATURE.rsaSha256)) {
+    signature.add(SIGNATURE.rsaSha384);
+    signature.add(SIGNATURE.rsaSha512);
+  }
+  if (digest.has(DIGEST.sha256)) {
+    digest.add(DIGEST.sha384);
+    digest.add(DIGEST.sha512);
+  }
+  keyTransport.add(KEY_TRANSPORT.rsaOaep);
+  if (insecure) {
+    signature.add(SIGNATURE.rsaSha1);
+    digest.add(DIGEST.sha1);
+    keyTransport.add(KEY_TRANSPORT.rsa15);
+    encryption.add(BLOCK_CIPHER.tripleDesCbc);
+  } else {
+    for (const set of [signature, digest, encryption, keyTransport]) {
+      for (const a of set) {
+        if (WEAK_ALGORITHMS.has(a)) {
+          throw new TypeError(`the accepted suites include weak algorithm ${a}; set allowInsecureAlgorithms to accept it`);
+        }
+      }
+    }
+  }
+  const skew = policy.maxClockSkewSeconds ?? 300;
+  assertPositive(skew, 'maxClockSkewSeconds');
+  if (policy.maxMessageAgeSeconds !== undefined) assertPositive(policy.maxMessageAgeSeconds, 'maxMessageAgeSeconds');
+  const limits: MessageLimits = Object.freeze({ ...DEFAULT_LIMITS, ...policy.limits });
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v <= 0) throw new TypeError(`limit ${k} must be a positive integer`);
+  }
+  return Object.freeze({
+    protectionLevel: policy.protectionLevel ?? 'EncryptAndSign',
+    suites,
+    allowed: Object.freeze({ signature, digest, encryption, keyTransport }),
+    requireTimestamp: policy.requireTimestamp ?? true,
+    requireSignedTimestamp: policy.requireSignedTimestamp ?? true,
+    requireSignedTokens: policy.requireSignedTokens ?? false,
+    requireExpires: policy.requireExpires ?? false,
+    maxClockSkewSeconds: skew,
+    maxMessageAgeSeconds: policy.maxMessageAgeSeconds,
+    actor: policy.actor,
+    limits,
+    allowComments: policy.allowComments === true,
+    relaxations: Object.freeze({ allowMissingEncodingType: policy.relaxations?.allowMissingEncodingType === true }),
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * One id index per message: every `wsu:Id`, unqualified `Id` and `xml:id` value maps to
+ * exactly one element. Built in one walk; references are then O(1) lookups, never a
+ * document-wide search an attacker could redirect. A duplicate value is a rejection.
+ */
+import { reject } from '../errors.js';
+import { isElement } from './dom.js';
+import type { Element, Node } from './dom.js';
+import { NS } from './ns.js';
+
+export class IdIndex {
+  readonly #byId = new Map<string, Element>();
+
+  /** Index every element under `root` (inclusive). */
+  static build(root: Node): IdIndex {
+    const index = new IdIndex();
+    index.addSubtree(root);
+    return index;
+  }
+
+  /**
+   * Add the ids of `root` and its descendants (used after decryption inserts new content).
+   * @throws WsseqError `MalformedMessage` when an id is already taken.
+   */
+  addSubtree(root: Node): void {
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (!n) break;
+      if (isElement(n)) this.#addElement(n);
+      for (let c = n.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
+    }
+  }
+
+  /** Forget the ids of `root` and its descendants (before it leaves the document). */
+  removeSubtree(root: Node): void {
+    const stack: Node[] = [root];
+    while (stack.length > 0) {
+      const n = stack.pop();
+      if (!n) break;
+      if (isElement(n)) for (const id of idsOf(n)) if (this.#byId.get(id) === n) this.#byId.delete(id);
+      for (let c = n.firstChild; c; c = c.nextSibling) if (isElement(c)) stack.push(c);
+    }
+  }
+
+  /** The element with this id, or undefined. */
+  get(id: string): Element | undefined {
+    return this.#byId.get(id);
+  }
+
+  /**
+   * Resolve a same-document reference (`#id`).
+   * @throws WsseqError `MalformedMessage` for anything but `#id`, `SecurityTokenUnavailable`
+   *   when nothing carries the id.
+   */
+  resolve(uri: string): Element {
+    if (!uri.startsWith('#') || uri.length < 2) {
+      throw reject('MalformedMessage', `reference "${uri}" is not a same-document #id reference`);
+    }
+    const el = this.#byId.get(uri.slice(1));
+    if (!el) throw reject('SecurityTokenUnavailable', `nothing in the message has id "${uri.slice(1)}"`);
+    return el;
+  }
+
+  #addElement(el: Element): void {
+    for (const id of idsOf(el)) {
+      const prior = this.#byId.get(id);
+      if (prior && prior !== el) throw reject('MalformedMessage', `duplicate id "${id}"`);
+      this.#byId.set(id, el);
+    }
+  }
+}
+
+/** The id values an element carries. */
+export function idsOf(el: Element): string[] {
+  const out: string[] = [];
+  const wsu = el.getAttributeNodeNS(NS.wsu, 'Id');
+  if (wsu) out.push(wsu.value);
+  const plain = el.getAttributeNode('Id');
+  if (plain && !plain.namespaceURI) out.push(plain.value);
+  const xmlId = el.getAttributeNodeNS(NS.xml, 'id');
+  if (xmlId) out.push(xmlId.value);
+  return out;
+}
