@@ -2,6 +2,7 @@
  * A parsed X.509 certificate: DER, node:crypto's fast view (public key, fingerprints, dates)
  * and, parsed lazily, @peculiar/x509's view for extensions and names.
  */
+import './reflect-polyfill.js';
 import { X509Certificate as NodeX509, createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as px from '@peculiar/x509';
