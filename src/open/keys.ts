@@ -1,0 +1,85 @@
+/**
+ * Resolving keys on the receiver: the certificate a signature's KeyInfo designates, and the
+ * service key an EncryptedKey was made for.
+ */
+import type { KeyObject } from 'node:crypto';
+import { reject } from '../errors.js';
+import { Certificate } from '../trust/certificate.js';
+import { readKeyInfo, referenceMatches } from '../wss/token-reference.js';
+import type { TokenReference } from '../wss/token-reference.js';
+import type { Element } from '../xml/dom.js';
+import { isNamed } from '../xml/dom.js';
+import type { IdIndex } from '../xml/ids.js';
+import { NS } from '../xml/ns.js';
+
+/** A service's decryption key: its certificate and private key. */
+export interface ServiceKey {
+  readonly certificate: Certificate;
+  readonly privateKey: KeyObject;
+}
+
+/** What a signature key reference resolved to. */
+export interface ResolvedSigner {
+  readonly certificate: Certificate;
+  /** The BinarySecurityToken element the certificate came from, if any. */
+  readonly token: Element | undefined;
+  readonly reference: TokenReference['kind'];
+}
+
+/**
+ * Resolve a signature's KeyInfo to a certificate: a direct reference to a BinarySecurityToken
+ * of this message, or a thumbprint / SKI / issuer-serial matched against the message's tokens
+ * and the certificates the service knows, or an embedded certificate.
+ * @throws WsseqError `MalformedMessage`, `SecurityTokenUnavailable`, `UnsupportedSecurityToken`.
+ */
+export function resolveSigner(
+  keyInfo: Element | undefined,
+  ids: IdIndex,
+  tokens: ReadonlyMap<Element, Certificate>,
+  known: readonly Certificate[],
+): ResolvedSigner {
+  if (!keyInfo) throw reject('SecurityTokenUnavailable', 'the signature has no KeyInfo');
+  const ref = readKeyInfo(keyInfo);
+  if (ref.kind === 'direct') {
+    const target = ids.resolve(ref.uri);
+    const cert = tokens.get(target);
+    if (!cert) {
+      if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
+        throw reject('UnsupportedSecurityToken', 'the referenced token is not an X.509 token of our Security header');
+      }
+      throw reject('SecurityTokenUnavailable', `${ref.uri} is not a security token`);
+    }
+    return { certificate: cert, token: target, reference: 'direct' };
+  }
+  if (ref.kind === 'certificate') {
+    return { certificate: Certificate.fromDer(ref.der), token: undefined, reference: 'certificate' };
+  }
+  for (const [el, cert] of tokens) if (referenceMatches(ref, cert)) return { certificate: cert, token: el, reference: ref.kind };
+  for (const cert of known) if (referenceMatches(ref, cert)) return { certificate: cert, token: undefined, reference: ref.kind };
+  throw reject('SecurityTokenUnavailable', `no certificate matches the ${ref.kind} reference`);
+}
+
+/**
+ * The service keys an EncryptedKey may be for, best first. Never throws for "no match": the
+ * caller turns an empty list into the uniform DecryptionFailed.
+ */
+export function selectServiceKeys(
+  keyInfo: Element | undefined,
+  ids: IdIndex,
+  tokens: ReadonlyMap<Element, Certificate>,
+  serviceKeys: readonly ServiceKey[],
+): ServiceKey[] {
+  if (!keyInfo) return serviceKeys.length === 1 ? [...serviceKeys] : [];
+  let ref: TokenReference;
+  try {
+    ref = readKeyInfo(keyInfo);
+  } catch {
+    return [];
+  }
+  if (ref.kind === 'direct') {
+    const target = ids.get(ref.uri.slice(1));
+    const cert = target ? tokens.get(target) : undefined;
+    return cert ? serviceKeys.filter((k) => k.certificate.equals(cert)) : [];
+  }
+  return serviceKeys.filter((k) => referenceMatches(ref, k.certificate));
+}

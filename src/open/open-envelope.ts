@@ -1,0 +1,165 @@
+/**
+ * The receiver pipeline: parse (hardened) → locate → process the Security header in order
+ * (decrypt, verify) → authenticate the signer (trust) → enforce the policy → security context
+ * and the clear envelope.
+ */
+import { DecryptionError, isWsseqError } from '../errors.js';
+import { BLOCK_CIPHER } from '../policy/algorithms.js';
+import { resolveReceiverPolicy } from '../policy/policy.js';
+import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { Certificate } from '../trust/certificate.js';
+import { describeIdentity } from '../trust/identity.js';
+import type { CertificateIdentity } from '../trust/identity.js';
+import type { TrustStore } from '../trust/validate.js';
+import type { Timestamp } from '../wss/timestamp.js';
+import { serialize } from '../xml/dom.js';
+import type { Document, Element } from '../xml/dom.js';
+import type { SoapVersion } from '../xml/soap.js';
+import { enforcePolicy, findBodySignature } from './enforce.js';
+import type { ServiceKey } from './keys.js';
+import { parseMessage } from './parse-message.js';
+import { processSecurityHeader } from './process-header.js';
+import type { ProcessedHeader } from './process-header.js';
+
+export interface OpenOptions {
+  /** The service's certificates and private keys; several during a key rollover. */
+  readonly serviceKeys?: readonly ServiceKey[];
+  /** The certificates and rules the service trusts (out of band). */
+  readonly trust: TrustStore;
+  readonly policy?: ReceiverPolicy;
+  /** The clock. Default `() => new Date()`. */
+  readonly now?: () => Date;
+  /** Keep the Security header in the returned envelope. Default false. */
+  readonly keepSecurityHeader?: boolean;
+  /** Client certificates known out of band, for thumbprint / SKI / issuer-serial references. */
+  readonly knownCertificates?: readonly Certificate[];
+}
+
+/** What the service sees of an accepted message (WCF: ServiceSecurityContext). */
+export interface SecurityContext {
+  readonly credentialType: 'Certificate';
+  readonly identity: CertificateIdentity;
+  /** The certificate that signed the Body. */
+  readonly certificate: Certificate;
+  /** Its validated chain, leaf first. */
+  readonly chain: readonly Certificate[];
+  /** Local names of the signed parts, e.g. Body, Timestamp, BinarySecurityToken. */
+  readonly signed: readonly string[];
+  /** Local names of the encrypted parts, e.g. Body, Signature. */
+  readonly encrypted: readonly string[];
+  readonly timestamp: Timestamp | undefined;
+  readonly soapVersion: SoapVersion;
+}
+
+export interface OpenResult {
+  readonly context: SecurityContext;
+  /** The clear envelope (without our Security header unless asked to keep it). */
+  readonly envelope: string;
+  /** The Envelope's own Body, serialized: exactly the Body the signature covered. */
+  readonly body: string;
+  /** The clear envelope as a DOM. */
+  readonly document: Document;
+  /** The Envelope's own Body element in {@link OpenResult.document}. */
+  readonly bodyElement: Element;
+}
+
+/** A reusable, checked receiver. */
+export interface Opener {
+  /**
+   * Open one message.
+   * @throws WsseqError with a stable `code` when the message is rejected.
+   */
+  open(message: string | Uint8Array): Promise<OpenResult>;
+}
+
+/**
+ * Check options once (policy frozen) and return a receiver.
+ * @throws TypeError for misuse (a bad policy, a service key that is not a private key).
+ * @example
+ * const opener = createOpener({ serviceKeys: [service], trust: new TrustStore({ trustedRoots: [root] }) });
+ * const { context, body } = await opener.open(wire);
+ */
+export function createOpener(options: OpenOptions): Opener {
+  const policy = resolveReceiverPolicy(options.policy);
+  const serviceKeys = [...(options.serviceKeys ?? [])];
+  for (const k of serviceKeys) {
+    if (k.privateKey.type !== 'private') throw new TypeError('a service key must be a private key');
+  }
+  const now = options.now ?? (() => new Date());
+  const config: OpenConfig = {
+    policy,
+    serviceKeys,
+    trust: options.trust,
+    known: [...(options.knownCertificates ?? [])],
+    keepSecurityHeader: options.keepSecurityHeader === true,
+  };
+  return Object.freeze({ open: (message: string | Uint8Array) => openMessage(message, config, now()) });
+}
+
+/** Open one message. See {@link createOpener}; prefer that when opening many messages. */
+export function openEnvelope(message: string | Uint8Array, options: OpenOptions): Promise<OpenResult> {
+  return createOpener(options).open(message);
+}
+
+interface OpenConfig {
+  readonly policy: ResolvedReceiverPolicy;
+  readonly serviceKeys: readonly ServiceKey[];
+  readonly trust: TrustStore;
+  readonly known: readonly Certificate[];
+  readonly keepSecurityHeader: boolean;
+}
+
+const CBC = new Set<string>([
+  BLOCK_CIPHER.aes128Cbc,
+  BLOCK_CIPHER.aes192Cbc,
+  BLOCK_CIPHER.aes256Cbc,
+  BLOCK_CIPHER.tripleDesCbc,
+]);
+
+async function openMessage(message: string | Uint8Array, config: OpenConfig, now: Date): Promise<OpenResult> {
+  const { policy } = config;
+  const msg = parseMessage(message, policy);
+  let unauthenticatedPlaintext = false;
+  let header: ProcessedHeader;
+  let primary;
+  try {
+    header = processSecurityHeader(msg, {
+      policy,
+      serviceKeys: config.serviceKeys,
+      knownCertificates: config.known,
+      onDecrypt: (algorithm) => {
+        if (CBC.has(algorithm)) unauthenticatedPlaintext = true;
+      },
+    });
+    primary = findBodySignature(msg, header);
+  } catch (err) {
+    // After a CBC decryption, whatever fails next must look like the decryption failing:
+    // otherwise "parsed but signature bad" versus "did not parse" is a padding oracle.
+    if (unauthenticatedPlaintext && isWsseqError(err) && err.code !== 'DecryptionFailed') {
+      throw new DecryptionError({ cause: err });
+    }
+    throw err;
+  }
+  const validated = await config.trust.validate(primary.signer.certificate, [...header.tokens.values()], now, 'client');
+  enforcePolicy(msg, header, primary, policy, now);
+
+  const signed = primary.verified.covered.map((e) => e.localName ?? e.tagName);
+  const encrypted = header.decrypted.map((d) => d.element.localName ?? d.element.tagName);
+  if (msg.security && !config.keepSecurityHeader) msg.security.parentNode?.removeChild(msg.security);
+  return {
+    context: {
+      credentialType: 'Certificate',
+      identity: describeIdentity(validated.leaf),
+      certificate: validated.leaf,
+      chain: validated.chain,
+      signed,
+      encrypted,
+      timestamp: header.timestamp?.value,
+      soapVersion: msg.soap.version,
+    },
+    envelope: serialize(msg.document),
+    body: serialize(msg.soap.body),
+    document: msg.document,
+    bodyElement: msg.soap.body,
+  };
+}

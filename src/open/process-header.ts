@@ -1,0 +1,172 @@
+/**
+ * Receiver stage 2: process the Security header's entries in order — tokens, EncryptedKey
+ * (decrypting what its ReferenceList names), Signature (verified against the document as it
+ * stands at that point), Timestamp. References resolve by id through the one index; tokens
+ * may come before or after the signature that uses them.
+ */
+import { DecryptionError, reject } from '../errors.js';
+import type { ResolvedReceiverPolicy } from '../policy/policy.js';
+import { parseSignature, verifySignature } from '../dsig/verify.js';
+import type { VerifiedSignature } from '../dsig/verify.js';
+import type { Certificate } from '../trust/certificate.js';
+import { readX509Token, tokenValueType } from '../wss/binary-security-token.js';
+import { readTimestamp } from '../wss/timestamp.js';
+import type { Timestamp } from '../wss/timestamp.js';
+import { childElements, isElement } from '../xml/dom.js';
+import type { Element } from '../xml/dom.js';
+import { NS, VALUE_TYPE } from '../xml/ns.js';
+import {
+  contentKeyLength,
+  decryptContentKey,
+  decryptInPlace,
+  parseEncryptedData,
+  parseEncryptedKey,
+} from '../xenc/decrypt.js';
+import type { ParsedEncryptedData } from '../xenc/decrypt.js';
+import { resolveSigner, selectServiceKeys } from './keys.js';
+import type { ResolvedSigner, ServiceKey } from './keys.js';
+import type { ParsedMessage } from './parse-message.js';
+
+export interface SignatureResult {
+  readonly verified: VerifiedSignature;
+  readonly signer: ResolvedSigner;
+}
+
+export interface DecryptedPart {
+  /** For Content: the element whose content was encrypted; for Element: the element itself. */
+  readonly element: Element;
+  readonly type: 'Content' | 'Element';
+  readonly algorithm: string;
+}
+
+export interface ProcessedHeader {
+  readonly timestamp: { readonly element: Element; readonly value: Timestamp } | undefined;
+  readonly tokens: ReadonlyMap<Element, Certificate>;
+  readonly signatures: readonly SignatureResult[];
+  readonly decrypted: readonly DecryptedPart[];
+  /** Token elements no built-in processor consumed (UsernameToken, issued tokens): for credentials. */
+  readonly otherTokens: readonly Element[];
+}
+
+export interface ProcessOptions {
+  readonly policy: ResolvedReceiverPolicy;
+  readonly serviceKeys: readonly ServiceKey[];
+  /** Certificates the service knows, for references by thumbprint, SKI or issuer-serial. */
+  readonly knownCertificates: readonly Certificate[];
+  /** Told of each data algorithm used, before the plaintext is parsed. */
+  readonly onDecrypt: (algorithm: string) => void;
+}
+
+/**
+ * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
+ *   failure.
+ */
+export function processSecurityHeader(msg: ParsedMessage, options: ProcessOptions): ProcessedHeader {
+  const { policy } = options;
+  const security = msg.security;
+  if (!security) {
+    return { timestamp: undefined, tokens: new Map(), signatures: [], decrypted: [], otherTokens: [] };
+  }
+  const entries = childElements(security);
+  if (entries.length > policy.limits.maxSecurityHeaderEntries) {
+    throw reject('LimitExceeded', `more than ${policy.limits.maxSecurityHeaderEntries} Security header entries`);
+  }
+  // Tokens first: zeep puts the Signature before the token it references.
+  const tokens = new Map<Element, Certificate>();
+  const otherTokens: Element[] = [];
+  for (const e of entries) {
+    if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
+      if (tokenValueType(e) === VALUE_TYPE.x509v3) tokens.set(e, readX509Token(e, policy.relaxations));
+      else otherTokens.push(e);
+    }
+  }
+
+  let timestamp: ProcessedHeader['timestamp'];
+  const signatures: SignatureResult[] = [];
+  const decrypted: DecryptedPart[] = [];
+  // Entries may be replaced as we go (an encrypted Signature is decrypted in place), so walk
+  // the live sibling chain rather than the snapshot.
+  for (let e = security.firstChild; e; e = e.nextSibling) {
+    if (!isElement(e)) continue;
+    const ns = e.namespaceURI;
+    const name = e.localName;
+    if (ns === NS.wsu && name === 'Timestamp') {
+      if (timestamp) throw reject('MalformedMessage', 'more than one Timestamp in the Security header');
+      timestamp = { element: e, value: readTimestamp(e) };
+    } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
+      // Read above.
+    } else if (ns === NS.xenc && name === 'EncryptedKey') {
+      decrypted.push(...processEncryptedKey(e, msg, tokens, options));
+    } else if (ns === NS.ds && name === 'Signature') {
+      const parsed = parseSignature(e, policy.allowed, policy.limits);
+      const signer = resolveSigner(parsed.keyInfo, msg.ids, tokens, options.knownCertificates);
+      const verified = verifySignature(parsed, signer.certificate.publicKey, {
+        ids: msg.ids,
+        allowComments: policy.allowComments,
+      });
+      signatures.push({ verified, signer });
+    } else if (ns === NS.xenc && name === 'EncryptedData') {
+      // An encrypted header entry whose key has not been processed before it.
+      throw new DecryptionError({ cause: new Error('EncryptedData in the Security header without a preceding key') });
+    } else if (ns === NS.wsse && name === 'UsernameToken') {
+      otherTokens.push(e);
+    } else if (ns === NS.wsse11 && name === 'SignatureConfirmation') {
+      // Only meaningful to a requester awaiting a response; queued messages have none.
+    } else {
+      throw reject('UnsupportedSecurityToken', `unsupported Security header entry ${e.tagName}`);
+    }
+  }
+  return { timestamp, tokens, signatures, decrypted, otherTokens };
+}
+
+function processEncryptedKey(
+  el: Element,
+  msg: ParsedMessage,
+  tokens: ReadonlyMap<Element, Certificate>,
+  options: ProcessOptions,
+): DecryptedPart[] {
+  const { policy } = options;
+  const ek = parseEncryptedKey(el, policy.allowed.keyTransport);
+  if (ek.dataReferences.length === 0) return [];
+  const data: ParsedEncryptedData[] = [];
+  for (const uri of ek.dataReferences) {
+    const target = msg.ids.get(uri.slice(1));
+    if (!target) throw new DecryptionError({ cause: new Error(`no EncryptedData with id ${uri}`) });
+    data.push(parseEncryptedData(target, policy.allowed.encryption));
+  }
+  const lengths = new Set(data.map(contentKeyLength));
+  const [keyLength] = lengths;
+  if (lengths.size !== 1 || keyLength === undefined) {
+    throw new DecryptionError({ cause: new Error('one key used for algorithms of different key sizes') });
+  }
+  const candidates = selectServiceKeys(ek.keyInfo, msg.ids, tokens, options.serviceKeys);
+  let key: Buffer | undefined;
+  let lastError: unknown = new Error('no service key matches the EncryptedKey reference');
+  for (const candidate of candidates) {
+    try {
+      key = decryptContentKey(ek, candidate.privateKey, keyLength);
+      break;
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (!key) throw lastError instanceof DecryptionError ? lastError : new DecryptionError({ cause: lastError });
+  const parts: DecryptedPart[] = [];
+  for (const d of data) {
+    const parent = d.element.parentNode;
+    if (!isElement(parent)) throw new DecryptionError();
+    options.onDecrypt(d.algorithm);
+    msg.ids.removeSubtree(d.element);
+    const inserted = decryptInPlace(d, key);
+    try {
+      for (const n of inserted) msg.ids.addSubtree(n);
+    } catch (cause) {
+      // A duplicate id in decrypted content must look like any other decryption failure.
+      throw new DecryptionError({ cause });
+    }
+    const element = d.type === 'Content' ? parent : inserted.find(isElement);
+    if (!element) throw new DecryptionError();
+    parts.push({ element, type: d.type, algorithm: d.algorithm });
+  }
+  return parts;
+}
