@@ -3,8 +3,19 @@
  *
  * The public API; anything not exported here is internal.
  */
-export { WsseqError, CertificateError, PolicyError, DecryptionError, isWsseqError } from './errors.js';
-export type { AnyWsseqError, WsseqErrorCode, WssFaultCode, CertificateErrorCode } from './errors.js';
+export {
+  WsseqError,
+  CertificateError,
+  PolicyError,
+  DecryptionError,
+  isWsseqError,
+} from './errors.js';
+export type {
+  AnyWsseqError,
+  WsseqErrorCode,
+  WssFaultCode,
+  CertificateErrorCode,
+} from './errors.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';
 
@@ -17,7 +28,13 @@ export type { ServiceKey } from './open/keys.js';
 export { certificateCredential } from './credentials/x509.js';
 export type { CertificateCredentialOptions } from './credentials/x509.js';
 export type { CredentialType, SenderCredential } from './credentials/types.js';
-export { loadPem, loadPfx, loadPrivateKey, loadCertificates, exportPfx } from './credentials/key-material.js';
+export {
+  loadPem,
+  loadPfx,
+  loadPrivateKey,
+  loadCertificates,
+  exportPfx,
+} from './credentials/key-material.js';
 export type { KeyMaterial, LoadPemOptions, ExportPfxOptions } from './credentials/key-material.js';
 
 export { Certificate } from './trust/certificate.js';
@@ -31,7 +48,11 @@ export type {
 export { describeIdentity } from './trust/identity.js';
 export type { CertificateIdentity } from './trust/identity.js';
 export { createDevelopmentPki, issueCertificate, issueCrl } from './trust/dev-pki.js';
-export type { DevelopmentPki, DevelopmentPkiOptions, DevelopmentCredential } from './trust/dev-pki.js';
+export type {
+  DevelopmentPki,
+  DevelopmentPkiOptions,
+  DevelopmentCredential,
+} from './trust/dev-pki.js';
 
 export { ALGORITHM_SUITES, DEFAULT_SUITE } from './policy/algorithms.js';
 export type { AlgorithmSuite, AlgorithmSuiteName } from './policy/algorithms.js';

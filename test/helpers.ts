@@ -55,7 +55,11 @@ export function testOpener(
 ): ReturnType<typeof createOpener> {
   return createOpener({
     serviceKeys: [pki.service],
-    trust: new TrustStore({ trustedRoots: [pki.root.certificate], intermediates: [pki.intermediate.certificate], ...trust }),
+    trust: new TrustStore({
+      trustedRoots: [pki.root.certificate],
+      intermediates: [pki.intermediate.certificate],
+      ...trust,
+    }),
     policy,
     now: () => TEST_NOW,
     ...extra,

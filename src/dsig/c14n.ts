@@ -40,7 +40,11 @@ export function canonicalize(apex: Element, options: CanonicalizeOptions = {}): 
   const inclusive = new Set(
     (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)),
   );
-  const state = { out: [] as string[], hadComments: false, withComments: options.withComments === true };
+  const state = {
+    out: [] as string[],
+    hadComments: false,
+    withComments: options.withComments === true,
+  };
   renderElement(apex, { rendered: new Map() }, inclusive, state);
   return { text: state.out.join(''), hadComments: state.hadComments };
 }
@@ -66,7 +70,13 @@ function renderElement(
     if (!a) continue;
     if (a.name === 'xmlns') declared.set('', a.value);
     else if (a.prefix === 'xmlns') declared.set(a.localName ?? '', a.value);
-    else attrs.push({ ns: a.namespaceURI ?? '', local: a.localName ?? a.name, name: a.name, value: a.value });
+    else
+      attrs.push({
+        ns: a.namespaceURI ?? '',
+        local: a.localName ?? a.name,
+        name: a.name,
+        value: a.value,
+      });
   }
 
   // Visibly utilized prefixes: the element's own and its attributes' (xml excepted).

@@ -41,7 +41,9 @@ export function createSignature(doc: Document, options: SignOptions): Element {
     if (id === undefined) throw new TypeError(`${target.tagName} has no id to reference`);
     const ref = createElement(doc, NS.ds, ds('Reference'), { URI: `#${id}` });
     const transforms = createElement(doc, NS.ds, ds('Transforms'));
-    transforms.appendChild(createElement(doc, NS.ds, ds('Transform'), { Algorithm: C14N.exclusive }));
+    transforms.appendChild(
+      createElement(doc, NS.ds, ds('Transform'), { Algorithm: C14N.exclusive }),
+    );
     ref.appendChild(transforms);
     ref.appendChild(
       createElement(doc, NS.ds, ds('DigestMethod'), { Algorithm: options.digestAlgorithm }),
@@ -59,7 +61,9 @@ export function createSignature(doc: Document, options: SignOptions): Element {
     options.key,
     Buffer.from(canonicalize(signedInfo).text, 'utf8'),
   );
-  signature.appendChild(createElement(doc, NS.ds, ds('SignatureValue'), {}, value.toString('base64')));
+  signature.appendChild(
+    createElement(doc, NS.ds, ds('SignatureValue'), {}, value.toString('base64')),
+  );
   const keyInfo = createElement(doc, NS.ds, ds('KeyInfo'));
   keyInfo.appendChild(options.keyInfo);
   signature.appendChild(keyInfo);

@@ -88,7 +88,8 @@ function readC14n(method: Element, allowComments: boolean): CanonicalizeOptions 
 
 function base64Value(el: Element, what: string): Buffer {
   const text = textOf(el).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw reject('MalformedMessage', `${what} is not base64`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+    throw reject('MalformedMessage', `${what} is not base64`);
   return Buffer.from(text, 'base64');
 }
 
@@ -112,15 +113,27 @@ export function parseSignature(
     methodEl?.namespaceURI !== NS.ds ||
     methodEl.localName !== 'SignatureMethod'
   ) {
-    throw reject('MalformedMessage', 'SignedInfo must start with CanonicalizationMethod, SignatureMethod');
+    throw reject(
+      'MalformedMessage',
+      'SignedInfo must start with CanonicalizationMethod, SignatureMethod',
+    );
   }
   const c14n = readC14n(c14nEl, false);
   const signatureAlgorithm = algorithmOf(methodEl);
-  if (!allow.signature.has(signatureAlgorithm) || !Object.hasOwn(SIGNATURE_HASH, signatureAlgorithm)) {
-    throw reject('UnsupportedAlgorithm', `signature algorithm "${signatureAlgorithm}" is not accepted`);
+  if (
+    !allow.signature.has(signatureAlgorithm) ||
+    !Object.hasOwn(SIGNATURE_HASH, signatureAlgorithm)
+  ) {
+    throw reject(
+      'UnsupportedAlgorithm',
+      `signature algorithm "${signatureAlgorithm}" is not accepted`,
+    );
   }
   if (childElements(methodEl).length > 0) {
-    throw reject('UnsupportedAlgorithm', 'HMACOutputLength and other SignatureMethod parameters are refused');
+    throw reject(
+      'UnsupportedAlgorithm',
+      'HMACOutputLength and other SignatureMethod parameters are refused',
+    );
   }
   if (refEls.length === 0) throw reject('MalformedMessage', 'the signature has no Reference');
   if (refEls.length > limits.maxReferences) {
@@ -138,7 +151,11 @@ export function parseSignature(
   };
 }
 
-function parseReference(ref: Element, allow: AlgorithmAllowlist, limits: VerifyLimits): ParsedReference {
+function parseReference(
+  ref: Element,
+  allow: AlgorithmAllowlist,
+  limits: VerifyLimits,
+): ParsedReference {
   if (ref.namespaceURI !== NS.ds || ref.localName !== 'Reference') {
     throw reject('MalformedMessage', `unexpected ${ref.tagName} in SignedInfo`);
   }
@@ -205,7 +222,14 @@ export function verifySignature(
   ctx: VerifyContext,
 ): VerifiedSignature {
   const signedInfoText = canonicalize(parsed.signedInfo, parsed.c14n).text;
-  if (!checkSignatureValue(parsed.signatureAlgorithm, key, Buffer.from(signedInfoText, 'utf8'), parsed.signatureValue)) {
+  if (
+    !checkSignatureValue(
+      parsed.signatureAlgorithm,
+      key,
+      Buffer.from(signedInfoText, 'utf8'),
+      parsed.signatureValue,
+    )
+  ) {
     throw reject('SignatureInvalid', 'the SignatureValue does not verify');
   }
   const covered: Element[] = [];
@@ -233,7 +257,12 @@ export function verifySignature(
   };
 }
 
-function checkSignatureValue(alg: SignatureUri, key: KeyObject | Buffer, data: Buffer, value: Buffer): boolean {
+function checkSignatureValue(
+  alg: SignatureUri,
+  key: KeyObject | Buffer,
+  data: Buffer,
+  value: Buffer,
+): boolean {
   const hash = SIGNATURE_HASH[alg];
   const isHmac = alg === SIGNATURE.hmacSha1 || alg === SIGNATURE.hmacSha256;
   if (isHmac !== Buffer.isBuffer(key)) {

@@ -39,7 +39,8 @@ export function enforcePolicy(
 ): void {
   const ts = header.timestamp;
   if (!ts) {
-    if (policy.requireTimestamp) throw reject('PolicyViolation', 'the Security header has no Timestamp');
+    if (policy.requireTimestamp)
+      throw reject('PolicyViolation', 'the Security header has no Timestamp');
   } else {
     if (policy.requireSignedTimestamp && !primary.verified.covered.includes(ts.element)) {
       throw reject('PolicyViolation', 'the Timestamp is not covered by the message signature');
@@ -52,10 +53,19 @@ export function enforcePolicy(
     });
   }
   if (policy.protectionLevel === 'EncryptAndSign') {
-    const bodyEncrypted = header.decrypted.some((d) => d.type === 'Content' && d.element === msg.soap.body);
+    const bodyEncrypted = header.decrypted.some(
+      (d) => d.type === 'Content' && d.element === msg.soap.body,
+    );
     if (!bodyEncrypted) throw reject('PolicyViolation', 'the SOAP Body content is not encrypted');
   }
-  if (policy.requireSignedTokens && primary.signer.token && !primary.verified.covered.includes(primary.signer.token)) {
-    throw reject('PolicyViolation', 'the signing token is not covered by the signature (ProtectTokens)');
+  if (
+    policy.requireSignedTokens &&
+    primary.signer.token &&
+    !primary.verified.covered.includes(primary.signer.token)
+  ) {
+    throw reject(
+      'PolicyViolation',
+      'the signing token is not covered by the signature (ProtectTokens)',
+    );
   }
 }

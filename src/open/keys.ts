@@ -45,17 +45,27 @@ export function resolveSigner(
     const cert = tokens.get(target);
     if (!cert) {
       if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
-        throw reject('UnsupportedSecurityToken', 'the referenced token is not an X.509 token of our Security header');
+        throw reject(
+          'UnsupportedSecurityToken',
+          'the referenced token is not an X.509 token of our Security header',
+        );
       }
       throw reject('SecurityTokenUnavailable', `${ref.uri} is not a security token`);
     }
     return { certificate: cert, token: target, reference: 'direct' };
   }
   if (ref.kind === 'certificate') {
-    return { certificate: Certificate.fromDer(ref.der), token: undefined, reference: 'certificate' };
+    return {
+      certificate: Certificate.fromDer(ref.der),
+      token: undefined,
+      reference: 'certificate',
+    };
   }
-  for (const [el, cert] of tokens) if (referenceMatches(ref, cert)) return { certificate: cert, token: el, reference: ref.kind };
-  for (const cert of known) if (referenceMatches(ref, cert)) return { certificate: cert, token: undefined, reference: ref.kind };
+  for (const [el, cert] of tokens)
+    if (referenceMatches(ref, cert)) return { certificate: cert, token: el, reference: ref.kind };
+  for (const cert of known)
+    if (referenceMatches(ref, cert))
+      return { certificate: cert, token: undefined, reference: ref.kind };
   throw reject('SecurityTokenUnavailable', `no certificate matches the ${ref.kind} reference`);
 }
 

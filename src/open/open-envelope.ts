@@ -93,11 +93,16 @@ export function createOpener(options: OpenOptions): Opener {
     known: [...(options.knownCertificates ?? [])],
     keepSecurityHeader: options.keepSecurityHeader === true,
   };
-  return Object.freeze({ open: (message: string | Uint8Array) => openMessage(message, config, now()) });
+  return Object.freeze({
+    open: (message: string | Uint8Array) => openMessage(message, config, now()),
+  });
 }
 
 /** Open one message. See {@link createOpener}; prefer that when opening many messages. */
-export function openEnvelope(message: string | Uint8Array, options: OpenOptions): Promise<OpenResult> {
+export function openEnvelope(
+  message: string | Uint8Array,
+  options: OpenOptions,
+): Promise<OpenResult> {
   return createOpener(options).open(message);
 }
 
@@ -116,10 +121,14 @@ const CBC = new Set<string>([
   BLOCK_CIPHER.tripleDesCbc,
 ]);
 
-async function openMessage(message: string | Uint8Array, config: OpenConfig, now: Date): Promise<OpenResult> {
+async function openMessage(
+  message: string | Uint8Array,
+  config: OpenConfig,
+  now: Date,
+): Promise<OpenResult> {
   const { policy } = config;
   const msg = parseMessage(message, policy);
-  let unauthenticatedPlaintext = false;
+  const seen = { cbcPlaintext: false };
   let header: ProcessedHeader;
   let primary;
   try {
@@ -128,24 +137,30 @@ async function openMessage(message: string | Uint8Array, config: OpenConfig, now
       serviceKeys: config.serviceKeys,
       knownCertificates: config.known,
       onDecrypt: (algorithm) => {
-        if (CBC.has(algorithm)) unauthenticatedPlaintext = true;
+        if (CBC.has(algorithm)) seen.cbcPlaintext = true;
       },
     });
     primary = findBodySignature(msg, header);
   } catch (err) {
     // After a CBC decryption, whatever fails next must look like the decryption failing:
     // otherwise "parsed but signature bad" versus "did not parse" is a padding oracle.
-    if (unauthenticatedPlaintext && isWsseqError(err) && err.code !== 'DecryptionFailed') {
+    if (seen.cbcPlaintext && isWsseqError(err) && err.code !== 'DecryptionFailed') {
       throw new DecryptionError({ cause: err });
     }
     throw err;
   }
-  const validated = await config.trust.validate(primary.signer.certificate, [...header.tokens.values()], now, 'client');
+  const validated = await config.trust.validate(
+    primary.signer.certificate,
+    [...header.tokens.values()],
+    now,
+    'client',
+  );
   enforcePolicy(msg, header, primary, policy, now);
 
   const signed = primary.verified.covered.map((e) => e.localName ?? e.tagName);
   const encrypted = header.decrypted.map((d) => d.element.localName ?? d.element.tagName);
-  if (msg.security && !config.keepSecurityHeader) msg.security.parentNode?.removeChild(msg.security);
+  if (msg.security && !config.keepSecurityHeader)
+    msg.security.parentNode?.removeChild(msg.security);
   return {
     context: {
       credentialType: 'Certificate',

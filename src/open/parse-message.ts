@@ -24,15 +24,22 @@ export interface ParsedMessage {
  * @throws WsseqError `MalformedMessage` (not one envelope, two Security headers for our role,
  *   a Body outside its place, duplicate ids), `LimitExceeded`.
  */
-export function parseMessage(input: string | Uint8Array, policy: ResolvedReceiverPolicy): ParsedMessage {
+export function parseMessage(
+  input: string | Uint8Array,
+  policy: ResolvedReceiverPolicy,
+): ParsedMessage {
   const { document } = parseUntrusted(input, policy.limits);
   const soap = locateEnvelope(document);
   const ours = soap.header
     ? childElements(soap.header).filter(
-        (h) => h.namespaceURI === NS.wsse && h.localName === 'Security' && headerRole(h, soap) === policy.actor,
+        (h) =>
+          h.namespaceURI === NS.wsse &&
+          h.localName === 'Security' &&
+          headerRole(h, soap) === policy.actor,
       )
     : [];
-  if (ours.length > 1) throw reject('MalformedMessage', 'more than one Security header for our role');
+  if (ours.length > 1)
+    throw reject('MalformedMessage', 'more than one Security header for our role');
   refuseStrayBodies(document, soap.body);
   return { document, soap, security: ours[0], ids: IdIndex.build(document) };
 }
@@ -45,7 +52,10 @@ function refuseStrayBodies(doc: Document, body: Element): void {
     for (let c = n.firstChild; c; c = c.nextSibling) {
       if (!isElement(c)) continue;
       if (c !== body && isSoapBody(c)) {
-        throw reject('MalformedMessage', 'a SOAP Body element outside the Envelope\'s Body position');
+        throw reject(
+          'MalformedMessage',
+          "a SOAP Body element outside the Envelope's Body position",
+        );
       }
       stack.push(c);
     }

@@ -61,22 +61,35 @@ export interface ProcessOptions {
  * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
  *   failure.
  */
-export function processSecurityHeader(msg: ParsedMessage, options: ProcessOptions): ProcessedHeader {
+export function processSecurityHeader(
+  msg: ParsedMessage,
+  options: ProcessOptions,
+): ProcessedHeader {
   const { policy } = options;
   const security = msg.security;
   if (!security) {
-    return { timestamp: undefined, tokens: new Map(), signatures: [], decrypted: [], otherTokens: [] };
+    return {
+      timestamp: undefined,
+      tokens: new Map(),
+      signatures: [],
+      decrypted: [],
+      otherTokens: [],
+    };
   }
   const entries = childElements(security);
   if (entries.length > policy.limits.maxSecurityHeaderEntries) {
-    throw reject('LimitExceeded', `more than ${policy.limits.maxSecurityHeaderEntries} Security header entries`);
+    throw reject(
+      'LimitExceeded',
+      `more than ${policy.limits.maxSecurityHeaderEntries} Security header entries`,
+    );
   }
   // Tokens first: zeep puts the Signature before the token it references.
   const tokens = new Map<Element, Certificate>();
   const otherTokens: Element[] = [];
   for (const e of entries) {
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
-      if (tokenValueType(e) === VALUE_TYPE.x509v3) tokens.set(e, readX509Token(e, policy.relaxations));
+      if (tokenValueType(e) === VALUE_TYPE.x509v3)
+        tokens.set(e, readX509Token(e, policy.relaxations));
       else otherTokens.push(e);
     }
   }
@@ -91,7 +104,8 @@ export function processSecurityHeader(msg: ParsedMessage, options: ProcessOption
     const ns = e.namespaceURI;
     const name = e.localName;
     if (ns === NS.wsu && name === 'Timestamp') {
-      if (timestamp) throw reject('MalformedMessage', 'more than one Timestamp in the Security header');
+      if (timestamp)
+        throw reject('MalformedMessage', 'more than one Timestamp in the Security header');
       timestamp = { element: e, value: readTimestamp(e) };
     } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
       // Read above.
@@ -107,7 +121,9 @@ export function processSecurityHeader(msg: ParsedMessage, options: ProcessOption
       signatures.push({ verified, signer });
     } else if (ns === NS.xenc && name === 'EncryptedData') {
       // An encrypted header entry whose key has not been processed before it.
-      throw new DecryptionError({ cause: new Error('EncryptedData in the Security header without a preceding key') });
+      throw new DecryptionError({
+        cause: new Error('EncryptedData in the Security header without a preceding key'),
+      });
     } else if (ns === NS.wsse && name === 'UsernameToken') {
       otherTokens.push(e);
     } else if (ns === NS.wsse11 && name === 'SignatureConfirmation') {
@@ -137,7 +153,9 @@ function processEncryptedKey(
   const lengths = new Set(data.map(contentKeyLength));
   const [keyLength] = lengths;
   if (lengths.size !== 1 || keyLength === undefined) {
-    throw new DecryptionError({ cause: new Error('one key used for algorithms of different key sizes') });
+    throw new DecryptionError({
+      cause: new Error('one key used for algorithms of different key sizes'),
+    });
   }
   const candidates = selectServiceKeys(ek.keyInfo, msg.ids, tokens, options.serviceKeys);
   let key: Buffer | undefined;
@@ -150,7 +168,10 @@ function processEncryptedKey(
       lastError = err;
     }
   }
-  if (!key) throw lastError instanceof DecryptionError ? lastError : new DecryptionError({ cause: lastError });
+  if (!key)
+    throw lastError instanceof DecryptionError
+      ? lastError
+      : new DecryptionError({ cause: lastError });
   const parts: DecryptedPart[] = [];
   for (const d of data) {
     const parent = d.element.parentNode;

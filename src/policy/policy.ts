@@ -2,14 +2,23 @@
  * Policy: plain typed data, checked once and frozen. The zero value is the strict one:
  * SHA-256, AES-GCM, RSA-OAEP, Body and Timestamp signed, Body encrypted, bounded skew.
  */
-import { ALGORITHM_SUITES, BLOCK_CIPHER, DEFAULT_SUITE, DIGEST, KEY_TRANSPORT, SIGNATURE, WEAK_ALGORITHMS } from './algorithms.js';
+import {
+  ALGORITHM_SUITES,
+  BLOCK_CIPHER,
+  DEFAULT_SUITE,
+  DIGEST,
+  KEY_TRANSPORT,
+  SIGNATURE,
+  WEAK_ALGORITHMS,
+} from './algorithms.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from './algorithms.js';
 import { DEFAULT_PARSE_LIMITS } from '../xml/parse.js';
 import type { ParseLimits } from '../xml/parse.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
 
 export type ProtectionLevel = 'Sign' | 'EncryptAndSign';
-export type ProtectionOrder = 'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
+export type ProtectionOrder =
+  'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
 /** Key transport by short name: rsa-oaep-mgf1p (SHA-1 MGF1, the interoperable default) or xmlenc11 rsa-oaep (SHA-256). */
 export type KeyTransportName = 'rsa-oaep-mgf1p' | 'rsa-oaep';
 
@@ -111,7 +120,8 @@ export interface ResolvedSenderPolicy {
 }
 
 function assertPositive(value: number, name: string): void {
-  if (!Number.isFinite(value) || value < 0) throw new TypeError(`${name} must be a non-negative number`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new TypeError(`${name} must be a non-negative number`);
 }
 
 /**
@@ -121,11 +131,17 @@ function assertPositive(value: number, name: string): void {
  */
 export function resolveSenderPolicy(policy: SenderPolicy = {}): ResolvedSenderPolicy {
   const suiteName = policy.algorithmSuite ?? DEFAULT_SUITE;
-  const suite = Object.hasOwn(ALGORITHM_SUITES, suiteName) ? ALGORITHM_SUITES[suiteName] : undefined;
+  const suite = Object.hasOwn(ALGORITHM_SUITES, suiteName)
+    ? ALGORITHM_SUITES[suiteName]
+    : undefined;
   if (!suite) throw new TypeError(`unknown algorithm suite "${suiteName}"`);
-  const weak = [suite.digest, suite.asymmetricSignature, suite.encryption, suite.keyTransport].some((a) => WEAK_ALGORITHMS.has(a));
+  const weak = [suite.digest, suite.asymmetricSignature, suite.encryption, suite.keyTransport].some(
+    (a) => WEAK_ALGORITHMS.has(a),
+  );
   if (weak && policy.allowInsecureAlgorithms !== true) {
-    throw new TypeError(`algorithm suite ${suiteName} uses weak algorithms; set allowInsecureAlgorithms to use it`);
+    throw new TypeError(
+      `algorithm suite ${suiteName} uses weak algorithms; set allowInsecureAlgorithms to use it`,
+    );
   }
   const ttl = policy.timestampTtlSeconds ?? 300;
   assertPositive(ttl, 'timestampTtlSeconds');
@@ -216,17 +232,21 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     for (const set of [signature, digest, encryption, keyTransport]) {
       for (const a of set) {
         if (WEAK_ALGORITHMS.has(a)) {
-          throw new TypeError(`the accepted suites include weak algorithm ${a}; set allowInsecureAlgorithms to accept it`);
+          throw new TypeError(
+            `the accepted suites include weak algorithm ${a}; set allowInsecureAlgorithms to accept it`,
+          );
         }
       }
     }
   }
   const skew = policy.maxClockSkewSeconds ?? 300;
   assertPositive(skew, 'maxClockSkewSeconds');
-  if (policy.maxMessageAgeSeconds !== undefined) assertPositive(policy.maxMessageAgeSeconds, 'maxMessageAgeSeconds');
+  if (policy.maxMessageAgeSeconds !== undefined)
+    assertPositive(policy.maxMessageAgeSeconds, 'maxMessageAgeSeconds');
   const limits: MessageLimits = Object.freeze({ ...DEFAULT_LIMITS, ...policy.limits });
   for (const [k, v] of Object.entries(limits)) {
-    if (!Number.isInteger(v) || v <= 0) throw new TypeError(`limit ${k} must be a positive integer`);
+    if (!Number.isInteger(v) || v <= 0)
+      throw new TypeError(`limit ${k} must be a positive integer`);
   }
   return Object.freeze({
     protectionLevel: policy.protectionLevel ?? 'EncryptAndSign',
@@ -241,6 +261,8 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     actor: policy.actor,
     limits,
     allowComments: policy.allowComments === true,
-    relaxations: Object.freeze({ allowMissingEncodingType: policy.relaxations?.allowMissingEncodingType === true }),
+    relaxations: Object.freeze({
+      allowMissingEncodingType: policy.relaxations?.allowMissingEncodingType === true,
+    }),
   });
 }

@@ -53,7 +53,10 @@ export function createSecurer(options: SecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
-      const doc = typeof envelope === 'string' || envelope instanceof Uint8Array ? parseInput(envelope) : envelope;
+      const doc =
+        typeof envelope === 'string' || envelope instanceof Uint8Array
+          ? parseInput(envelope)
+          : envelope;
       secureDocument(doc, options, policy, now());
       return serialize(doc);
     },
@@ -63,7 +66,10 @@ export function createSecurer(options: SecureOptions): Securer {
 /**
  * Secure one envelope. See {@link createSecurer}; prefer that when securing many messages.
  */
-export function secureEnvelope(envelope: string | Uint8Array | Document, options: SecureOptions): string {
+export function secureEnvelope(
+  envelope: string | Uint8Array | Document,
+  options: SecureOptions,
+): string {
   return createSecurer(options).secure(envelope);
 }
 
@@ -71,11 +77,18 @@ function parseInput(input: string | Uint8Array): Document {
   try {
     return parseUntrusted(input).document;
   } catch (cause) {
-    throw new TypeError('the envelope to secure is not well-formed XML within the limits', { cause });
+    throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
+      cause,
+    });
   }
 }
 
-function secureDocument(doc: Document, options: SecureOptions, policy: ResolvedSenderPolicy, now: Date): void {
+function secureDocument(
+  doc: Document,
+  options: SecureOptions,
+  policy: ResolvedSenderPolicy,
+  now: Date,
+): void {
   let env: SoapEnvelope;
   try {
     env = locateEnvelope(doc);
@@ -90,9 +103,17 @@ function secureDocument(doc: Document, options: SecureOptions, policy: ResolvedS
   declareNamespace(security, PREFIX.ds, NS.ds);
   declareNamespace(security, PREFIX.xenc, NS.xenc);
   const soapPrefix = env.envelope.prefix ?? 'soap';
-  security.setAttributeNS(env.soapNs, `${soapPrefix}:mustUnderstand`, mustUnderstandValue(env.version));
+  security.setAttributeNS(
+    env.soapNs,
+    `${soapPrefix}:mustUnderstand`,
+    mustUnderstandValue(env.version),
+  );
   if (policy.actor !== undefined) {
-    security.setAttributeNS(env.soapNs, `${soapPrefix}:${env.version === '1.1' ? 'actor' : 'role'}`, policy.actor);
+    security.setAttributeNS(
+      env.soapNs,
+      `${soapPrefix}:${env.version === '1.1' ? 'actor' : 'role'}`,
+      policy.actor,
+    );
   }
   header.insertBefore(security, header.firstChild);
 
@@ -125,7 +146,10 @@ function secureDocument(doc: Document, options: SecureOptions, policy: ResolvedS
   const encryptKey = (dataIds: string[]): Element =>
     createEncryptedKey(doc, {
       id: newId('EK'),
-      transport: { algorithm: policy.keyTransport === 'rsa-oaep' ? KEY_TRANSPORT.rsaOaep : policy.suite.keyTransport },
+      transport: {
+        algorithm:
+          policy.keyTransport === 'rsa-oaep' ? KEY_TRANSPORT.rsaOaep : policy.suite.keyTransport,
+      },
       recipient: service,
       keyInfo: createSecurityTokenReference(doc, policy.serviceKeyReference, service),
       key: cek,

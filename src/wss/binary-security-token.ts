@@ -36,11 +36,19 @@ export function tokenValueType(bst: Element): string | undefined {
 export function readX509Token(bst: Element, options: TokenReadOptions): Certificate {
   const valueType = tokenValueType(bst);
   if (valueType !== VALUE_TYPE.x509v3) {
-    throw reject('UnsupportedSecurityToken', `BinarySecurityToken of type "${valueType ?? '(none)'}"`);
+    throw reject(
+      'UnsupportedSecurityToken',
+      `BinarySecurityToken of type "${valueType ?? '(none)'}"`,
+    );
   }
   const encoding = attr(bst, null, 'EncodingType');
-  if (encoding === undefined ? !options.allowMissingEncodingType : encoding !== ENCODING_TYPE.base64) {
-    throw reject('MalformedMessage', 'BSP R3029: a BinarySecurityToken needs EncodingType Base64Binary');
+  if (
+    encoding === undefined ? !options.allowMissingEncodingType : encoding !== ENCODING_TYPE.base64
+  ) {
+    throw reject(
+      'MalformedMessage',
+      'BSP R3029: a BinarySecurityToken needs EncodingType Base64Binary',
+    );
   }
   const text = textOf(bst).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {

@@ -72,7 +72,10 @@ export function checkTimestamp(ts: Timestamp, check: TimestampCheck): void {
   const now = check.now.getTime();
   const skew = check.maxClockSkewSeconds * 1000;
   if (ts.created.getTime() - skew > now) {
-    throw reject('MessageExpired', `the Timestamp was created in the future (${ts.created.toISOString()})`);
+    throw reject(
+      'MessageExpired',
+      `the Timestamp was created in the future (${ts.created.toISOString()})`,
+    );
   }
   if (!ts.expires && check.requireExpires) {
     throw reject('PolicyViolation', 'the Timestamp has no Expires');

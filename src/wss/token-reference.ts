@@ -25,7 +25,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function base64Of(el: Element, what: string): Buffer {
   const text = textOf(el).replace(/\s+/g, '');
-  if (text.length === 0 || !BASE64.test(text)) throw reject('MalformedMessage', `${what} is not base64`);
+  if (text.length === 0 || !BASE64.test(text))
+    throw reject('MalformedMessage', `${what} is not base64`);
   return Buffer.from(text, 'base64');
 }
 
@@ -48,7 +49,8 @@ export function readKeyInfo(keyInfo: Element): TokenReference {
 export function readSecurityTokenReference(str: Element): TokenReference {
   const children = childElements(str);
   const only = children.length === 1 ? children[0] : undefined;
-  if (!only) throw reject('MalformedMessage', 'a SecurityTokenReference holds exactly one reference');
+  if (!only)
+    throw reject('MalformedMessage', 'a SecurityTokenReference holds exactly one reference');
   if (only.namespaceURI === NS.wsse && only.localName === 'Reference') {
     const uri = attr(only, null, 'URI');
     if (!uri?.startsWith('#')) {
@@ -78,12 +80,23 @@ function readX509Data(data: Element): TokenReference {
     if (c.namespaceURI !== NS.ds) continue;
     if (c.localName === 'X509IssuerSerial') {
       const parts = childElements(c);
-      const issuer = parts.find((p) => p.namespaceURI === NS.ds && p.localName === 'X509IssuerName');
-      const serial = parts.find((p) => p.namespaceURI === NS.ds && p.localName === 'X509SerialNumber');
+      const issuer = parts.find(
+        (p) => p.namespaceURI === NS.ds && p.localName === 'X509IssuerName',
+      );
+      const serial = parts.find(
+        (p) => p.namespaceURI === NS.ds && p.localName === 'X509SerialNumber',
+      );
       if (!issuer || !serial || parts.length !== 2) {
-        throw reject('MalformedMessage', 'X509IssuerSerial needs X509IssuerName and X509SerialNumber');
+        throw reject(
+          'MalformedMessage',
+          'X509IssuerSerial needs X509IssuerName and X509SerialNumber',
+        );
       }
-      issuerSerial = { kind: 'issuer-serial', issuer: textOf(issuer), serial: textOf(serial).trim() };
+      issuerSerial = {
+        kind: 'issuer-serial',
+        issuer: textOf(issuer),
+        serial: textOf(serial).trim(),
+      };
     } else if (c.localName === 'X509Certificate') {
       certificate = { kind: 'certificate', der: base64Of(c, 'X509Certificate') };
     } else if (c.localName === 'X509SKI') {

@@ -18,13 +18,55 @@ interface CipherSpec {
 }
 
 const SPECS: Readonly<Record<BlockCipherUri, CipherSpec>> = {
-  [BLOCK_CIPHER.aes128Gcm]: { node: 'aes-128-gcm', keyLength: 16, ivLength: 12, gcm: true, blockSize: 16 },
-  [BLOCK_CIPHER.aes192Gcm]: { node: 'aes-192-gcm', keyLength: 24, ivLength: 12, gcm: true, blockSize: 16 },
-  [BLOCK_CIPHER.aes256Gcm]: { node: 'aes-256-gcm', keyLength: 32, ivLength: 12, gcm: true, blockSize: 16 },
-  [BLOCK_CIPHER.aes128Cbc]: { node: 'aes-128-cbc', keyLength: 16, ivLength: 16, gcm: false, blockSize: 16 },
-  [BLOCK_CIPHER.aes192Cbc]: { node: 'aes-192-cbc', keyLength: 24, ivLength: 16, gcm: false, blockSize: 16 },
-  [BLOCK_CIPHER.aes256Cbc]: { node: 'aes-256-cbc', keyLength: 32, ivLength: 16, gcm: false, blockSize: 16 },
-  [BLOCK_CIPHER.tripleDesCbc]: { node: 'des-ede3-cbc', keyLength: 24, ivLength: 8, gcm: false, blockSize: 8 },
+  [BLOCK_CIPHER.aes128Gcm]: {
+    node: 'aes-128-gcm',
+    keyLength: 16,
+    ivLength: 12,
+    gcm: true,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.aes192Gcm]: {
+    node: 'aes-192-gcm',
+    keyLength: 24,
+    ivLength: 12,
+    gcm: true,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.aes256Gcm]: {
+    node: 'aes-256-gcm',
+    keyLength: 32,
+    ivLength: 12,
+    gcm: true,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.aes128Cbc]: {
+    node: 'aes-128-cbc',
+    keyLength: 16,
+    ivLength: 16,
+    gcm: false,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.aes192Cbc]: {
+    node: 'aes-192-cbc',
+    keyLength: 24,
+    ivLength: 16,
+    gcm: false,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.aes256Cbc]: {
+    node: 'aes-256-cbc',
+    keyLength: 32,
+    ivLength: 16,
+    gcm: false,
+    blockSize: 16,
+  },
+  [BLOCK_CIPHER.tripleDesCbc]: {
+    node: 'des-ede3-cbc',
+    keyLength: 24,
+    ivLength: 8,
+    gcm: false,
+    blockSize: 8,
+  },
 };
 
 const GCM_TAG_LENGTH = 16;
@@ -47,10 +89,13 @@ export function generateContentKey(uri: BlockCipherUri): Buffer {
 /** Encrypt `plaintext`; the result is what goes, base64, into xenc:CipherValue. */
 export function encryptData(uri: BlockCipherUri, key: Buffer, plaintext: Buffer): Buffer {
   const spec = SPECS[uri];
-  if (key.length !== spec.keyLength) throw new TypeError(`${uri} needs a ${spec.keyLength}-byte key`);
+  if (key.length !== spec.keyLength)
+    throw new TypeError(`${uri} needs a ${spec.keyLength}-byte key`);
   const iv = randomBytes(spec.ivLength);
   if (spec.gcm) {
-    const c = createCipheriv(spec.node as 'aes-256-gcm', key, iv, { authTagLength: GCM_TAG_LENGTH });
+    const c = createCipheriv(spec.node as 'aes-256-gcm', key, iv, {
+      authTagLength: GCM_TAG_LENGTH,
+    });
     const body = Buffer.concat([c.update(plaintext), c.final()]);
     return Buffer.concat([iv, body, c.getAuthTag()]);
   }

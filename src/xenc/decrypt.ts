@@ -7,7 +7,15 @@ import type { KeyObject } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF } from '../policy/algorithms.js';
 import type { BlockCipherUri } from '../policy/algorithms.js';
-import { attr, childElements, createStrictParser, inScopeNamespaces, isElement, ownerDocumentOf, textOf } from '../xml/dom.js';
+import {
+  attr,
+  childElements,
+  createStrictParser,
+  inScopeNamespaces,
+  isElement,
+  ownerDocumentOf,
+  textOf,
+} from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS } from '../xml/ns.js';
 import { decryptData, isBlockCipher, keyLengthOf } from './cipher.js';
@@ -60,7 +68,8 @@ function cipherValueOf(el: Element): Buffer {
     throw reject('MalformedMessage', `${el.tagName} needs CipherData with one CipherValue`);
   }
   const text = textOf(cv).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw reject('MalformedMessage', 'CipherValue is not base64');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
+    throw reject('MalformedMessage', 'CipherValue is not base64');
   return Buffer.from(text, 'base64');
 }
 
@@ -71,7 +80,8 @@ function cipherValueOf(el: Element): Buffer {
 export function parseEncryptedKey(el: Element, allowed: ReadonlySet<string>): ParsedEncryptedKey {
   const method = child(el, NS.xenc, 'EncryptionMethod');
   const algorithm = method ? attr(method, null, 'Algorithm') : undefined;
-  if (!method || algorithm === undefined) throw reject('MalformedMessage', 'EncryptedKey needs an EncryptionMethod');
+  if (!method || algorithm === undefined)
+    throw reject('MalformedMessage', 'EncryptedKey needs an EncryptionMethod');
   if (!allowed.has(algorithm)) {
     throw reject('UnsupportedAlgorithm', `key transport "${algorithm}" is not accepted`);
   }
@@ -86,7 +96,8 @@ export function parseEncryptedKey(el: Element, allowed: ReadonlySet<string>): Pa
     }
     const mgf = child(method, NS.xenc11, 'MGF');
     if (mgf) {
-      if (algorithm !== KEY_TRANSPORT.rsaOaep) throw reject('MalformedMessage', 'MGF is only defined for xmlenc11 rsa-oaep');
+      if (algorithm !== KEY_TRANSPORT.rsaOaep)
+        throw reject('MalformedMessage', 'MGF is only defined for xmlenc11 rsa-oaep');
       const m = NODE_MGF[attr(mgf, null, 'Algorithm') ?? ''];
       if (m === undefined) throw reject('UnsupportedAlgorithm', 'unknown MGF');
       mgfDigest = m;
@@ -111,7 +122,10 @@ export function readReferenceList(list: Element): string[] {
   return childElements(list).map((r) => {
     const uri = attr(r, null, 'URI');
     if (r.namespaceURI !== NS.xenc || r.localName !== 'DataReference' || !uri?.startsWith('#')) {
-      throw reject('MalformedMessage', 'a ReferenceList holds DataReference elements with #id URIs');
+      throw reject(
+        'MalformedMessage',
+        'a ReferenceList holds DataReference elements with #id URIs',
+      );
     }
     return uri;
   });
@@ -128,11 +142,16 @@ export function parseEncryptedData(el: Element, allowed: ReadonlySet<string>): P
   const method = child(el, NS.xenc, 'EncryptionMethod');
   const algorithm = method ? attr(method, null, 'Algorithm') : undefined;
   if (algorithm === undefined || !isBlockCipher(algorithm)) {
-    throw reject('UnsupportedAlgorithm', `data encryption "${algorithm ?? '(none)'}" is not supported`);
+    throw reject(
+      'UnsupportedAlgorithm',
+      `data encryption "${algorithm ?? '(none)'}" is not supported`,
+    );
   }
-  if (!allowed.has(algorithm)) throw reject('UnsupportedAlgorithm', `data encryption "${algorithm}" is not accepted`);
+  if (!allowed.has(algorithm))
+    throw reject('UnsupportedAlgorithm', `data encryption "${algorithm}" is not accepted`);
   const typeUri = attr(el, null, 'Type');
-  const type = typeUri === ENC_TYPE.content ? 'Content' : typeUri === ENC_TYPE.element ? 'Element' : undefined;
+  const type =
+    typeUri === ENC_TYPE.content ? 'Content' : typeUri === ENC_TYPE.element ? 'Element' : undefined;
   if (!type) throw reject('MalformedMessage', 'EncryptedData needs Type Content or Element');
   return { element: el, algorithm, type, cipherValue: cipherValueOf(el) };
 }
@@ -191,9 +210,13 @@ function parseFragment(text: string, context: Element): Node[] {
   }
   let decls = '';
   for (const [prefix, uri] of inScopeNamespaces(context)) {
-    decls += prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+    decls +=
+      prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
   }
-  const doc = createStrictParser().parseFromString(`<${WRAPPER}${decls}>${text}</${WRAPPER}>`, 'text/xml');
+  const doc = createStrictParser().parseFromString(
+    `<${WRAPPER}${decls}>${text}</${WRAPPER}>`,
+    'text/xml',
+  );
   const wrapper = doc.documentElement;
   if (!wrapper) throw new Error('no content');
   const out: Node[] = [];

@@ -15,7 +15,13 @@ import { wrapKey } from './key-transport.js';
 
 const x = (name: string): string => `${PREFIX.xenc}:${name}`;
 
-function encryptedData(doc: Document, id: string, type: string, alg: BlockCipherUri, cipher: Buffer): Element {
+function encryptedData(
+  doc: Document,
+  id: string,
+  type: string,
+  alg: BlockCipherUri,
+  cipher: Buffer,
+): Element {
   const ed = createElement(doc, NS.xenc, x('EncryptedData'), { Id: id, Type: type });
   ed.appendChild(createElement(doc, NS.xenc, x('EncryptionMethod'), { Algorithm: alg }));
   const cd = createElement(doc, NS.xenc, x('CipherData'));
@@ -32,7 +38,13 @@ export function encryptContent(el: Element, alg: BlockCipherUri, key: Buffer, id
   for (let c = el.firstChild; c; c = c.nextSibling) children.push(c);
   for (const c of children) text += serialize(c);
   for (const c of children) el.removeChild(c);
-  const ed = encryptedData(doc, id, ENC_TYPE.content, alg, encryptData(alg, key, Buffer.from(text, 'utf8')));
+  const ed = encryptedData(
+    doc,
+    id,
+    ENC_TYPE.content,
+    alg,
+    encryptData(alg, key, Buffer.from(text, 'utf8')),
+  );
   el.appendChild(ed);
   return ed;
 }
@@ -42,7 +54,13 @@ export function encryptElement(el: Element, alg: BlockCipherUri, key: Buffer, id
   const doc = ownerDocumentOf(el);
   const parent = el.parentNode;
   if (!parent) throw new TypeError('the element to encrypt must be in a document');
-  const ed = encryptedData(doc, id, ENC_TYPE.element, alg, encryptData(alg, key, Buffer.from(serialize(el), 'utf8')));
+  const ed = encryptedData(
+    doc,
+    id,
+    ENC_TYPE.element,
+    alg,
+    encryptData(alg, key, Buffer.from(serialize(el), 'utf8')),
+  );
   parent.replaceChild(ed, el);
   return ed;
 }
@@ -90,11 +108,17 @@ export function createEncryptedKey(
   // rsa-oaep-mgf1p fixes MGF1 to SHA-1; xmlenc11 rsa-oaep uses MGF1 with the digest's hash.
   const mgfDigest = xenc11 ? digest : 'sha1';
   const ek = createElement(doc, NS.xenc, x('EncryptedKey'), { Id: options.id });
-  const method = createElement(doc, NS.xenc, x('EncryptionMethod'), { Algorithm: transport.algorithm });
+  const method = createElement(doc, NS.xenc, x('EncryptionMethod'), {
+    Algorithm: transport.algorithm,
+  });
   if (transport.algorithm !== KEY_TRANSPORT.rsa15) {
-    method.appendChild(createElement(doc, NS.ds, `${PREFIX.ds}:DigestMethod`, { Algorithm: digestUri }));
+    method.appendChild(
+      createElement(doc, NS.ds, `${PREFIX.ds}:DigestMethod`, { Algorithm: digestUri }),
+    );
     if (xenc11) {
-      const mgf = createElement(doc, NS.xenc11, `${PREFIX.xenc11}:MGF`, { Algorithm: MGF_FOR[mgfDigest] ?? MGF.mgf1Sha1 });
+      const mgf = createElement(doc, NS.xenc11, `${PREFIX.xenc11}:MGF`, {
+        Algorithm: MGF_FOR[mgfDigest] ?? MGF.mgf1Sha1,
+      });
       mgf.setAttributeNS(NS.xmlns, `xmlns:${PREFIX.xenc11}`, NS.xenc11);
       method.appendChild(mgf);
     }
@@ -103,12 +127,17 @@ export function createEncryptedKey(
   const keyInfo = createElement(doc, NS.ds, `${PREFIX.ds}:KeyInfo`);
   keyInfo.appendChild(options.keyInfo);
   ek.appendChild(keyInfo);
-  const wrapped = wrapKey({ algorithm: transport.algorithm, digest, mgfDigest }, options.recipient.publicKey, options.key);
+  const wrapped = wrapKey(
+    { algorithm: transport.algorithm, digest, mgfDigest },
+    options.recipient.publicKey,
+    options.key,
+  );
   const cd = createElement(doc, NS.xenc, x('CipherData'));
   cd.appendChild(createElement(doc, NS.xenc, x('CipherValue'), {}, wrapped.toString('base64')));
   ek.appendChild(cd);
   const list = createElement(doc, NS.xenc, x('ReferenceList'));
-  for (const id of options.dataIds) list.appendChild(createElement(doc, NS.xenc, x('DataReference'), { URI: `#${id}` }));
+  for (const id of options.dataIds)
+    list.appendChild(createElement(doc, NS.xenc, x('DataReference'), { URI: `#${id}` }));
   ek.appendChild(list);
   return ek;
 }

@@ -38,7 +38,8 @@ export class IdIndex {
     while (stack.length > 0) {
       const n = stack.pop();
       if (!n) break;
-      if (isElement(n)) for (const id of idsOf(n)) if (this.#byId.get(id) === n) this.#byId.delete(id);
+      if (isElement(n))
+        for (const id of idsOf(n)) if (this.#byId.get(id) === n) this.#byId.delete(id);
       for (let c = n.firstChild; c; c = c.nextSibling) if (isElement(c)) stack.push(c);
     }
   }
@@ -58,7 +59,8 @@ export class IdIndex {
       throw reject('MalformedMessage', `reference "${uri}" is not a same-document #id reference`);
     }
     const el = this.#byId.get(uri.slice(1));
-    if (!el) throw reject('SecurityTokenUnavailable', `nothing in the message has id "${uri.slice(1)}"`);
+    if (!el)
+      throw reject('SecurityTokenUnavailable', `nothing in the message has id "${uri.slice(1)}"`);
     return el;
   }
 

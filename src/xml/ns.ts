@@ -32,10 +32,12 @@ export const VALUE_TYPE = {
   x509v3: `${WSS_PROFILE}x509-token-profile-1.0#X509v3`,
   x509PkiPathV1: `${WSS_PROFILE}x509-token-profile-1.0#X509PKIPathv1`,
   x509Ski: `${WSS_PROFILE}x509-token-profile-1.0#X509SubjectKeyIdentifier`,
-  thumbprintSha1: 'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#ThumbprintSHA1',
+  thumbprintSha1:
+    'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#ThumbprintSHA1',
   encryptedKeySha1:
     'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKeySHA1',
-  encryptedKeyToken: 'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey',
+  encryptedKeyToken:
+    'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey',
   passwordText: `${WSS_PROFILE}username-token-profile-1.0#PasswordText`,
   passwordDigest: `${WSS_PROFILE}username-token-profile-1.0#PasswordDigest`,
 } as const;

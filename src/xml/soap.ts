@@ -70,5 +70,7 @@ export function mustUnderstandValue(version: SoapVersion): string {
 
 /** True when `el` is a SOAP 1.1 or 1.2 Body element (used to refuse stray Bodies). */
 export function isSoapBody(el: Element): boolean {
-  return el.localName === 'Body' && (el.namespaceURI === NS.soap11 || el.namespaceURI === NS.soap12);
+  return (
+    el.localName === 'Body' && (el.namespaceURI === NS.soap11 || el.namespaceURI === NS.soap12)
+  );
 }

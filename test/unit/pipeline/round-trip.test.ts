@@ -12,7 +12,11 @@ const suites: AlgorithmSuiteName[] = [
   'Basic192Sha256',
   'Basic128Sha256',
 ];
-const orders: ProtectionOrder[] = ['SignBeforeEncrypt', 'SignBeforeEncryptAndEncryptSignature', 'EncryptBeforeSign'];
+const orders: ProtectionOrder[] = [
+  'SignBeforeEncrypt',
+  'SignBeforeEncryptAndEncryptSignature',
+  'EncryptBeforeSign',
+];
 const signerRefs: KeyReferenceStyle[] = ['bst', 'thumbprint', 'ski', 'issuer-serial'];
 const serviceRefs = ['thumbprint', 'ski', 'issuer-serial'] as const;
 
