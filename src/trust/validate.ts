@@ -1,0 +1,322 @@
+/**
+ * The receiver's certificate validation: trust (chain or peer), validity, purpose and
+ * revocation, knowing nothing of XML. Modelled on WCF's X509CertificateValidationMode and
+ * Go's crypto/x509 `Verify` (certificates from the message are intermediates, never roots).
+ */
+import { CertificateError } from '../errors.js';
+import type { Certificate } from './certificate.js';
+import { parseCrls } from './crl.js';
+import { describe } from './extensions.js';
+import { buildPaths, certificateError, checkPath, checkValidity, intersect } from './path.js';
+import type { CertificatePurpose, TimeWindow } from './path.js';
+import { RevocationChecker } from './revocation.js';
+import type { CrlFetcher } from './revocation.js';
+
+export type { CertificatePurpose } from './path.js';
+
+/**
+ * How a certificate is trusted (WCF's names).
+ * - `ChainTrust`: a path to one of `trustedRoots` (default).
+ * - `PeerTrust`: the certificate itself is one of `trustedPeers`.
+ * - `PeerOrChainTrust`: a trusted peer, else a path to a trusted root.
+ * - `None`: anything is accepted. **Dangerous: tests only.**
+ * - `Custom`: only `customValidator` decides.
+ */
+export type CertificateValidationMode =
+  'ChainTrust' | 'PeerTrust' | 'PeerOrChainTrust' | 'None' | 'Custom';
+
+/**
+ * Revocation checking of chain-trusted certificates.
+ * - `NoCheck` (default): none.
+ * - `Offline`: against the CRLs in `crls`.
+ * - `Online`: against `crls` and the CRLs `fetchCrl` returns for each cRLDistributionPoints URL.
+ *
+ * Offline and Online fail closed: a certificate for which no current CRL signed by its issuer
+ * is available is rejected as `CertificateUntrusted` ("revocation status unknown").
+ */
+export type RevocationMode = 'NoCheck' | 'Offline' | 'Online';
+
+/** Options of a {@link TrustStore}. Checked once, at construction. */
+export interface TrustOptions {
+  /** Default `ChainTrust`. */
+  readonly validationMode?: CertificateValidationMode;
+  /** Trust anchors (roots, or any CA the service trusts out of band). */
+  readonly trustedRoots?: readonly Certificate[];
+  /** Intermediate CAs the service holds: candidates for path building, never anchors. */
+  readonly intermediates?: readonly Certificate[];
+  /** Exact certificates pinned for PeerTrust and PeerOrChainTrust (compared by DER). */
+  readonly trustedPeers?: readonly Certificate[];
+  /** Default `NoCheck`. See {@link RevocationMode}. */
+  readonly revocationMode?: RevocationMode;
+  /** CRLs the service holds, PEM (one or more blocks) or DER. Required for `Offline`. */
+  readonly crls?: readonly (string | Uint8Array)[];
+  /**
+   * Fetches the CRL at a distribution point URL (Online mode). Return the CRL (DER or PEM),
+   * or `undefined` when unavailable; a throw counts as unavailable.
+   */
+  readonly fetchCrl?: (url: string, cert: Certificate) => Promise<Uint8Array | string | undefined>;
+  /**
+   * EKU OID a client leaf must list when it has an extKeyUsage extension. Default clientAuth
+   * (1.3.6.1.5.5.7.3.2); service validation always asks for serverAuth. `null`: no EKU check.
+   */
+  readonly requiredExtendedKeyUsage?: string | null;
+  /** Tolerance on validity periods and CRL dates. Default 300. */
+  readonly maxClockSkewSeconds?: number;
+  /**
+   * How long a successful validation is remembered (default 60; 0 disables). A cached result
+   * is only reused at instants inside the validity periods of its path and of the CRLs used.
+   */
+  readonly cacheTtlSeconds?: number;
+  /**
+   * The sole check in `Custom` mode; in the other modes it runs after the built-in checks,
+   * on every call (cached or not). Throw a CertificateError to reject; any other throw is
+   * a rejection too (`CertificateUntrusted`).
+   */
+  readonly customValidator?: (
+    leaf: Certificate,
+    chain: readonly Certificate[],
+  ) => void | Promise<void>;
+}
+
+/** A certificate that passed validation. */
+export interface ValidatedCertificate {
+  readonly leaf: Certificate;
+  /** Leaf first, anchor last; `[leaf]` for a peer or under `None`; leaf and candidates under `Custom`. */
+  readonly chain: readonly Certificate[];
+  readonly trustedBy: 'chain' | 'peer' | 'none' | 'custom';
+}
+
+const MODES = new Set(['ChainTrust', 'PeerTrust', 'PeerOrChainTrust', 'None', 'Custom']);
+const REVOCATION_MODES = new Set(['NoCheck', 'Offline', 'Online']);
+const OID_RE = /^[0-2](\.\d+)+$/;
+const MAX_CACHE_ENTRIES = 1024;
+
+interface CacheEntry {
+  readonly chain: readonly Certificate[];
+  readonly trustedBy: 'chain' | 'peer';
+  readonly window: TimeWindow;
+  readonly expires: number;
+}
+
+interface Outcome {
+  readonly chain: readonly Certificate[];
+  readonly trustedBy: 'chain' | 'peer';
+  readonly window: TimeWindow;
+}
+
+/**
+ * The certificates and rules a receiver trusts, and the validation of a certificate against
+ * them. Immutable after construction except for its result cache.
+ *
+ * Limits: no OCSP, no name constraints or certificate policies (a certificate carrying either
+ * as a critical extension is rejected), no EKU constraints on CAs, CRLs with critical
+ * extensions (issuingDistributionPoint, delta CRLs) are not used. Paths are at most 8
+ * certificates and at most 64 signature checks are spent on one search.
+ * @example
+ * const store = new TrustStore({ trustedRoots: [root], revocationMode: 'Offline', crls });
+ * const { chain } = await store.validate(leaf, bstCandidates, new Date());
+ */
+export class TrustStore {
+  readonly #mode: CertificateValidationMode;
+  readonly #anchors = new Map<string, Certificate>();
+  readonly #intermediates: readonly Certificate[];
+  readonly #peers = new Map<string, Certificate>();
+  readonly #revocation: RevocationChecker | undefined;
+  readonly #eku: string | null;
+  readonly #skewMs: number;
+  readonly #ttlMs: number;
+  readonly #custom: TrustOptions['customValidator'];
+  readonly #cache = new Map<string, CacheEntry>();
+
+  /**
+   * @throws TypeError for inconsistent options: an unknown mode, PeerTrust without
+   *   `trustedPeers`, ChainTrust without `trustedRoots`, Custom without `customValidator`,
+   *   Offline without `crls`, Online without `fetchCrl`, a CRL that does not parse, a bad
+   *   skew, TTL or EKU OID.
+   */
+  constructor(options: TrustOptions) {
+    const mode = options.validationMode ?? 'ChainTrust';
+    const revocation = options.revocationMode ?? 'NoCheck';
+    if (!MODES.has(mode)) throw new TypeError(`unknown validationMode ${mode}`);
+    if (!REVOCATION_MODES.has(revocation)) {
+      throw new TypeError(`unknown revocationMode ${revocation}`);
+    }
+    const roots = options.trustedRoots ?? [];
+    const peers = options.trustedPeers ?? [];
+    if (mode === 'ChainTrust' && roots.length === 0) {
+      throw new TypeError('ChainTrust needs at least one trusted root');
+    }
+    if (mode === 'PeerTrust' && peers.length === 0) {
+      throw new TypeError('PeerTrust needs at least one trusted peer');
+    }
+    if (mode === 'PeerOrChainTrust' && peers.length === 0 && roots.length === 0) {
+      throw new TypeError('PeerOrChainTrust needs trusted peers or trusted roots');
+    }
+    if (mode === 'Custom' && !options.customValidator) {
+      throw new TypeError('Custom validation mode needs a customValidator');
+    }
+    if (revocation === 'Offline' && (options.crls ?? []).length === 0) {
+      throw new TypeError('Offline revocation checking needs crls');
+    }
+    if (revocation === 'Online' && !options.fetchCrl) {
+      throw new TypeError('Online revocation checking needs fetchCrl');
+    }
+    const skew = options.maxClockSkewSeconds ?? 300;
+    if (!Number.isFinite(skew) || skew < 0) throw new TypeError('maxClockSkewSeconds must be >= 0');
+    const ttl = options.cacheTtlSeconds ?? 60;
+    if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('cacheTtlSeconds must be >= 0');
+    const eku =
+      options.requiredExtendedKeyUsage === undefined
+        ? '1.3.6.1.5.5.7.3.2'
+        : options.requiredExtendedKeyUsage;
+    if (eku !== null && !OID_RE.test(eku)) throw new TypeError(`not an OID: ${eku}`);
+
+    const held = parseCrls(options.crls ?? []);
+    this.#mode = mode;
+    for (const root of roots) this.#anchors.set(root.thumbprintSha256, root);
+    for (const peer of peers) this.#peers.set(peer.thumbprintSha256, peer);
+    this.#intermediates = [...(options.intermediates ?? [])];
+    this.#skewMs = skew * 1000;
+    this.#ttlMs = ttl * 1000;
+    this.#eku = eku;
+    this.#custom = options.customValidator;
+    const fetcher: CrlFetcher | undefined = revocation === 'Online' ? options.fetchCrl : undefined;
+    this.#revocation =
+      revocation === 'NoCheck' ? undefined : new RevocationChecker(held, fetcher, this.#skewMs);
+  }
+
+  /** The validation mode in force. */
+  get validationMode(): CertificateValidationMode {
+    return this.#mode;
+  }
+
+  /**
+   * Validate `leaf` at instant `at` (the message's time, or now).
+   * @param candidates certificates carried with the leaf (for example a chain in the
+   *   message): used as intermediates, never as anchors.
+   * @param purpose `client` (default): digitalSignature and the required EKU (clientAuth);
+   *   `service`: keyEncipherment and serverAuth.
+   * @throws CertificateError `CertificateUntrusted` (no path to a trusted root, not a
+   *   pinned peer, a broken CA constraint, revocation status unknown, custom rejection),
+   *   `CertificateExpired` (expired or not yet valid, beyond the skew),
+   *   `CertificateNotValidForPurpose` (key usage or EKU), `CertificateRevoked`.
+   * @throws TypeError when `at` is not a valid Date.
+   */
+  async validate(
+    leaf: Certificate,
+    candidates: readonly Certificate[],
+    at: Date,
+    purpose: CertificatePurpose = 'client',
+  ): Promise<ValidatedCertificate> {
+    const t = at.getTime();
+    if (Number.isNaN(t)) throw new TypeError('validate: `at` is not a valid Date');
+    if (this.#mode === 'None') {
+      return this.#finish({ leaf, chain: [leaf], trustedBy: 'none' });
+    }
+    if (this.#mode === 'Custom') {
+      return this.#finish({ leaf, chain: [leaf, ...candidates], trustedBy: 'custom' });
+    }
+    const key = `${purpose}|${leaf.thumbprintSha256}|${candidates.map((c) => c.thumbprintSha256).join(',')}`;
+    const hit = this.#cache.get(key);
+    if (hit && hit.expires > Date.now() && hit.window.from <= t && t <= hit.window.to) {
+      return this.#finish({ leaf, chain: [leaf, ...hit.chain.slice(1)], trustedBy: hit.trustedBy });
+    }
+    const outcome = await this.#validateUncached(leaf, candidates, t, purpose);
+    if (this.#ttlMs > 0) {
+      this.#cache.delete(key);
+      if (this.#cache.size >= MAX_CACHE_ENTRIES) {
+        const oldest = this.#cache.keys().next();
+        if (oldest.done !== true) this.#cache.delete(oldest.value);
+      }
+      this.#cache.set(key, { ...outcome, expires: Date.now() + this.#ttlMs });
+    }
+    return this.#finish({ leaf, chain: outcome.chain, trustedBy: outcome.trustedBy });
+  }
+
+  /** Forget every cached validation (for example after replacing CRLs elsewhere). */
+  clearCache(): void {
+    this.#cache.clear();
+  }
+
+  async #validateUncached(
+    leaf: Certificate,
+    candidates: readonly Certificate[],
+    t: number,
+    purpose: CertificatePurpose,
+  ): Promise<Outcome> {
+    const peer = this.#peers.get(leaf.thumbprintSha256);
+    if (this.#mode !== 'ChainTrust' && peer?.equals(leaf)) {
+      return { chain: [leaf], trustedBy: 'peer', window: checkValidity(leaf, t, this.#skewMs) };
+    }
+    if (this.#mode === 'PeerTrust') {
+      throw certificateError('CertificateUntrusted', leaf, 'is not one of the trusted peers');
+    }
+    checkValidity(leaf, t, this.#skewMs);
+    const pool = dedupe([...this.#intermediates, ...candidates]);
+    const search = buildPaths(leaf, this.#anchors, pool);
+    if (search.paths.length === 0) throw noPath(leaf, search.deepest);
+    let first: CertificateError | undefined;
+    for (const path of search.paths) {
+      try {
+        let window = checkPath(path, t, this.#skewMs, purpose, this.#eku);
+        if (this.#revocation) window = intersect(window, await this.#revocation.check(path, t));
+        return { chain: path, trustedBy: 'chain', window };
+      } catch (err) {
+        if (!(err instanceof CertificateError)) throw err;
+        first ??= err;
+      }
+    }
+    throw first ?? noPath(leaf, search.deepest);
+  }
+
+  async #finish(result: ValidatedCertificate): Promise<ValidatedCertificate> {
+    const custom = this.#custom;
+    if (custom) {
+      try {
+        await custom(result.leaf, result.chain);
+      } catch (err) {
+        if (err instanceof CertificateError) throw err;
+        throw certificateError(
+          'CertificateUntrusted',
+          result.leaf,
+          'rejected by the custom validator',
+          err,
+        );
+      }
+    }
+    return result;
+  }
+}
+
+function dedupe(certs: readonly Certificate[]): Certificate[] {
+  const seen = new Set<string>();
+  return certs.filter((c) => {
+    if (seen.has(c.thumbprintSha256)) return false;
+    seen.add(c.thumbprintSha256);
+    return true;
+  });
+}
+
+function selfSigned(cert: Certificate): boolean {
+  if (cert.node.subject !== cert.node.issuer) return false;
+  try {
+    return cert.node.verify(cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function noPath(leaf: Certificate, deepest: readonly Certificate[]): CertificateError {
+  if (deepest.length <= 1 && selfSigned(leaf)) {
+    return certificateError('CertificateUntrusted', leaf, 'is self-signed and not a trusted root');
+  }
+  const last = deepest[deepest.length - 1] ?? leaf;
+  const reason = selfSigned(last)
+    ? `the chain ends at ${describe(last)}, which is not a trusted root`
+    : `no trusted issuer found for ${describe(last)} (issuer "${last.issuer}")`;
+  return certificateError(
+    'CertificateUntrusted',
+    leaf,
+    `cannot build a chain to a trusted root: ${reason}`,
+  );
+}
