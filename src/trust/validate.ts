@@ -5,90 +5,26 @@
  */
 import { CertificateError } from '../errors.js';
 import type { Certificate } from './certificate.js';
-import { parseCrls } from './crl.js';
 import { describe } from './extensions.js';
 import { buildPaths, certificateError, checkPath, checkValidity, intersect } from './path.js';
 import type { CertificatePurpose, TimeWindow } from './path.js';
-import { RevocationChecker } from './revocation.js';
-import type { CrlFetcher } from './revocation.js';
+import type { RevocationChecker } from './revocation.js';
+import { resolveTrustOptions } from './trust-options.js';
+import type {
+  CertificateValidationMode,
+  TrustOptions,
+  ValidatedCertificate,
+} from './trust-options.js';
 
 export type { CertificatePurpose } from './path.js';
 
-/**
- * How a certificate is trusted (WCF's names).
- * - `ChainTrust`: a path to one of `trustedRoots` (default).
- * - `PeerTrust`: the certificate itself is one of `trustedPeers`.
- * - `PeerOrChainTrust`: a trusted peer, else a path to a trusted root.
- * - `None`: anything is accepted. **Dangerous: tests only.**
- * - `Custom`: only `customValidator` decides.
- */
-export type CertificateValidationMode =
-  'ChainTrust' | 'PeerTrust' | 'PeerOrChainTrust' | 'None' | 'Custom';
+export type {
+  CertificateValidationMode,
+  RevocationMode,
+  TrustOptions,
+  ValidatedCertificate,
+} from './trust-options.js';
 
-/**
- * Revocation checking of chain-trusted certificates.
- * - `NoCheck` (default): none.
- * - `Offline`: against the CRLs in `crls`.
- * - `Online`: against `crls` and the CRLs `fetchCrl` returns for each cRLDistributionPoints URL.
- *
- * Offline and Online fail closed: a certificate for which no current CRL signed by its issuer
- * is available is rejected as `CertificateUntrusted` ("revocation status unknown").
- */
-export type RevocationMode = 'NoCheck' | 'Offline' | 'Online';
-
-/** Options of a {@link TrustStore}. Checked once, at construction. */
-export interface TrustOptions {
-  /** Default `ChainTrust`. */
-  readonly validationMode?: CertificateValidationMode;
-  /** Trust anchors (roots, or any CA the service trusts out of band). */
-  readonly trustedRoots?: readonly Certificate[];
-  /** Intermediate CAs the service holds: candidates for path building, never anchors. */
-  readonly intermediates?: readonly Certificate[];
-  /** Exact certificates pinned for PeerTrust and PeerOrChainTrust (compared by DER). */
-  readonly trustedPeers?: readonly Certificate[];
-  /** Default `NoCheck`. See {@link RevocationMode}. */
-  readonly revocationMode?: RevocationMode;
-  /** CRLs the service holds, PEM (one or more blocks) or DER. Required for `Offline`. */
-  readonly crls?: readonly (string | Uint8Array)[];
-  /**
-   * Fetches the CRL at a distribution point URL (Online mode). Return the CRL (DER or PEM),
-   * or `undefined` when unavailable; a throw counts as unavailable.
-   */
-  readonly fetchCrl?: (url: string, cert: Certificate) => Promise<Uint8Array | string | undefined>;
-  /**
-   * EKU OID a client leaf must list when it has an extKeyUsage extension. Default clientAuth
-   * (1.3.6.1.5.5.7.3.2); service validation always asks for serverAuth. `null`: no EKU check.
-   */
-  readonly requiredExtendedKeyUsage?: string | null;
-  /** Tolerance on validity periods and CRL dates. Default 300. */
-  readonly maxClockSkewSeconds?: number;
-  /**
-   * How long a successful validation is remembered (default 60; 0 disables). A cached result
-   * is only reused at instants inside the validity periods of its path and of the CRLs used.
-   */
-  readonly cacheTtlSeconds?: number;
-  /**
-   * The sole check in `Custom` mode; in the other modes it runs after the built-in checks,
-   * on every call (cached or not). Throw a CertificateError to reject; any other throw is
-   * a rejection too (`CertificateUntrusted`).
-   */
-  readonly customValidator?: (
-    leaf: Certificate,
-    chain: readonly Certificate[],
-  ) => void | Promise<void>;
-}
-
-/** A certificate that passed validation. */
-export interface ValidatedCertificate {
-  readonly leaf: Certificate;
-  /** Leaf first, anchor last; `[leaf]` for a peer or under `None`; leaf and candidates under `Custom`. */
-  readonly chain: readonly Certificate[];
-  readonly trustedBy: 'chain' | 'peer' | 'none' | 'custom';
-}
-
-const MODES = new Set(['ChainTrust', 'PeerTrust', 'PeerOrChainTrust', 'None', 'Custom']);
-const REVOCATION_MODES = new Set(['NoCheck', 'Offline', 'Online']);
-const OID_RE = /^[0-2](\.\d+)+$/;
 const MAX_CACHE_ENTRIES = 1024;
 
 interface CacheEntry {
@@ -118,9 +54,9 @@ interface Outcome {
  */
 export class TrustStore {
   readonly #mode: CertificateValidationMode;
-  readonly #anchors = new Map<string, Certificate>();
+  readonly #anchors: ReadonlyMap<string, Certificate>;
   readonly #intermediates: readonly Certificate[];
-  readonly #peers = new Map<string, Certificate>();
+  readonly #peers: ReadonlyMap<string, Certificate>;
   readonly #revocation: RevocationChecker | undefined;
   readonly #eku: string | null;
   readonly #skewMs: number;
@@ -135,54 +71,16 @@ export class TrustStore {
    *   skew, TTL or EKU OID.
    */
   constructor(options: TrustOptions) {
-    const mode = options.validationMode ?? 'ChainTrust';
-    const revocation = options.revocationMode ?? 'NoCheck';
-    if (!MODES.has(mode)) throw new TypeError(`unknown validationMode ${mode}`);
-    if (!REVOCATION_MODES.has(revocation)) {
-      throw new TypeError(`unknown revocationMode ${revocation}`);
-    }
-    const roots = options.trustedRoots ?? [];
-    const peers = options.trustedPeers ?? [];
-    if (mode === 'ChainTrust' && roots.length === 0) {
-      throw new TypeError('ChainTrust needs at least one trusted root');
-    }
-    if (mode === 'PeerTrust' && peers.length === 0) {
-      throw new TypeError('PeerTrust needs at least one trusted peer');
-    }
-    if (mode === 'PeerOrChainTrust' && peers.length === 0 && roots.length === 0) {
-      throw new TypeError('PeerOrChainTrust needs trusted peers or trusted roots');
-    }
-    if (mode === 'Custom' && !options.customValidator) {
-      throw new TypeError('Custom validation mode needs a customValidator');
-    }
-    if (revocation === 'Offline' && (options.crls ?? []).length === 0) {
-      throw new TypeError('Offline revocation checking needs crls');
-    }
-    if (revocation === 'Online' && !options.fetchCrl) {
-      throw new TypeError('Online revocation checking needs fetchCrl');
-    }
-    const skew = options.maxClockSkewSeconds ?? 300;
-    if (!Number.isFinite(skew) || skew < 0) throw new TypeError('maxClockSkewSeconds must be >= 0');
-    const ttl = options.cacheTtlSeconds ?? 60;
-    if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('cacheTtlSeconds must be >= 0');
-    const eku =
-      options.requiredExtendedKeyUsage === undefined
-        ? '1.3.6.1.5.5.7.3.2'
-        : options.requiredExtendedKeyUsage;
-    if (eku !== null && !OID_RE.test(eku)) throw new TypeError(`not an OID: ${eku}`);
-
-    const held = parseCrls(options.crls ?? []);
-    this.#mode = mode;
-    for (const root of roots) this.#anchors.set(root.thumbprintSha256, root);
-    for (const peer of peers) this.#peers.set(peer.thumbprintSha256, peer);
-    this.#intermediates = [...(options.intermediates ?? [])];
-    this.#skewMs = skew * 1000;
-    this.#ttlMs = ttl * 1000;
-    this.#eku = eku;
-    this.#custom = options.customValidator;
-    const fetcher: CrlFetcher | undefined = revocation === 'Online' ? options.fetchCrl : undefined;
-    this.#revocation =
-      revocation === 'NoCheck' ? undefined : new RevocationChecker(held, fetcher, this.#skewMs);
+    const r = resolveTrustOptions(options);
+    this.#mode = r.mode;
+    this.#anchors = r.anchors;
+    this.#intermediates = r.intermediates;
+    this.#peers = r.peers;
+    this.#revocation = r.revocation;
+    this.#eku = r.eku;
+    this.#skewMs = r.skewMs;
+    this.#ttlMs = r.ttlMs;
+    this.#custom = r.custom;
   }
 
   /** The validation mode in force. */
