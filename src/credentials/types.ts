@@ -4,6 +4,9 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../trust/certificate.js';
+import type { CertificateIdentity } from '../trust/identity.js';
+import type { ValidatedCertificate } from '../trust/validate.js';
+import type { Timestamp } from '../wss/timestamp.js';
 import type { Document, Element } from '../xml/dom.js';
 
 export type CredentialType = 'Certificate' | 'UserName' | 'IssuedToken';
@@ -14,6 +17,8 @@ export interface AttachContext {
   readonly security: Element;
   /** Make a fresh, unique wsu:Id value with a readable prefix. */
   readonly newId: (prefix: string) => string;
+  /** The sender's clock, as the Timestamp uses it. */
+  readonly now: Date;
 }
 
 /** The key a credential signs with and how the signature's KeyInfo refers to it. */
@@ -26,9 +31,80 @@ export interface SigningKey {
   readonly tokens: readonly Element[];
 }
 
+/** What a credential adds on the sender side. */
+export interface Attachment {
+  /** The key the message is signed with; undefined when the credential has none. */
+  readonly signingKey: SigningKey | undefined;
+  /** Header elements to be encrypted with the Body under EncryptAndSign (a UsernameToken). */
+  readonly encryptedTokens?: readonly Element[];
+  /** Header elements to be signed besides Body and Timestamp (supporting tokens). */
+  readonly signedTokens?: readonly Element[];
+}
+
 /** The sender half of a credential. */
 export interface SenderCredential {
   readonly type: CredentialType;
-  /** Add the credential's tokens to the Security header; return the signing key. */
-  attach(ctx: AttachContext): SigningKey;
+  /** Add the credential's tokens to the Security header. */
+  attach(ctx: AttachContext): Attachment;
+}
+
+/** Who the service is talking to, whatever the credential. */
+export interface Identity {
+  /**
+   * The authenticated name: the certificate's subject DN, the user name, or the token's
+   * subject. Identity mapping may replace it with an account name.
+   */
+  readonly name: string;
+  readonly credentialType: CredentialType;
+  /** Claims: token claims, or what a validator returned, or the certificate's fields. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  readonly roles: readonly string[];
+  /** For identities that rest on a certificate: what it says. */
+  readonly certificate?: CertificateIdentity;
+}
+
+/** A verified signature, as the credential plug-ins see it. */
+export interface SignatureEvidence {
+  /** The elements the signature covers (verified digests). */
+  readonly covered: readonly Element[];
+  /** The certificate whose key made the signature, when it was an X.509 key (not yet trusted). */
+  readonly certificate: Certificate | undefined;
+  /** The token element the key came from (a BinarySecurityToken), if any. */
+  readonly token: Element | undefined;
+  readonly signatureValue: Buffer;
+}
+
+/** What header processing established, handed to each credential plug-in. */
+export interface MessageEvidence {
+  /** The signature covering the Envelope's own Body, if any. */
+  readonly bodySignature: SignatureEvidence | undefined;
+  readonly signatures: readonly SignatureEvidence[];
+  /** Security header tokens no built-in processor consumed (UsernameToken, JWT tokens...). */
+  readonly tokens: readonly Element[];
+  /** Elements that arrived encrypted (for Content encryption: the parent). */
+  readonly encrypted: readonly Element[];
+  /** X.509 certificates carried in the message (candidates for path building, never anchors). */
+  readonly certificates: readonly Certificate[];
+  readonly timestamp: Timestamp | undefined;
+  /** The receiver's clock for this message. */
+  readonly now: Date;
+}
+
+/** A credential's verdict on a message. */
+export interface Authentication {
+  readonly identity: Identity;
+  /** The validated certificate the identity rests on, if any. */
+  readonly signer?: ValidatedCertificate;
+  /** Values that must be seen only once (a UsernameToken nonce...), for the replay cache. */
+  readonly replayKeys?: readonly string[];
+}
+
+/** The receiver half of a credential. */
+export interface ReceiverCredential {
+  readonly type: CredentialType;
+  /**
+   * Authenticate the message. Return undefined when the message does not carry this
+   * credential; throw a WsseqError to reject it.
+   */
+  authenticate(evidence: MessageEvidence): Promise<Authentication | undefined>;
 }

@@ -1,13 +1,24 @@
 /**
  * The Certificate credential: the client signs with the private key of its X.509 certificate,
- * carried as a BinarySecurityToken (or referred to by thumbprint, SKI or issuer-serial).
+ * carried as a BinarySecurityToken (or referred to by thumbprint, SKI or issuer-serial); the
+ * service validates that certificate against what it trusts.
  */
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../trust/certificate.js';
+import { describeIdentity } from '../trust/identity.js';
+import type { TrustStore } from '../trust/validate.js';
 import { createX509Token } from '../wss/binary-security-token.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
-import type { AttachContext, SenderCredential, SigningKey } from './types.js';
+import type {
+  AttachContext,
+  Attachment,
+  Authentication,
+  MessageEvidence,
+  ReceiverCredential,
+  SenderCredential,
+  SigningKey,
+} from './types.js';
 
 export interface CertificateCredentialOptions {
   readonly certificate: Certificate;
@@ -17,34 +28,87 @@ export interface CertificateCredentialOptions {
 }
 
 /**
+ * Attach an X.509 signing key: the BinarySecurityToken (for 'bst') and the KeyInfo reference.
+ * Shared by every credential that signs with a client certificate.
+ */
+export function attachSigningCertificate(
+  ctx: AttachContext,
+  certificate: Certificate,
+  privateKey: KeyObject,
+  style: KeyReferenceStyle,
+): SigningKey {
+  if (style === 'bst') {
+    const id = ctx.newId('X509');
+    const bst = createX509Token(ctx.document, certificate, id);
+    ctx.security.appendChild(bst);
+    return {
+      privateKey,
+      certificate,
+      keyInfo: createSecurityTokenReference(ctx.document, 'bst', certificate, id),
+      tokens: [bst],
+    };
+  }
+  return {
+    privateKey,
+    certificate,
+    keyInfo: createSecurityTokenReference(ctx.document, style, certificate),
+    tokens: [],
+  };
+}
+
+/** Check that a key can sign for the Certificate credential. */
+export function assertRsaPrivateKey(privateKey: KeyObject): void {
+  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
+    throw new TypeError('signing needs an RSA private key');
+  }
+}
+
+/**
  * The sender half of the Certificate credential.
  * @throws TypeError when the key is not an RSA private key.
  */
 export function certificateCredential(options: CertificateCredentialOptions): SenderCredential {
   const { certificate, privateKey } = options;
-  if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'rsa') {
-    throw new TypeError('the Certificate credential needs an RSA private key');
-  }
+  assertRsaPrivateKey(privateKey);
   const style = options.keyReference ?? 'bst';
   return {
     type: 'Certificate',
-    attach(ctx: AttachContext): SigningKey {
-      if (style === 'bst') {
-        const id = ctx.newId('X509');
-        const bst = createX509Token(ctx.document, certificate, id);
-        ctx.security.appendChild(bst);
-        return {
-          privateKey,
-          certificate,
-          keyInfo: createSecurityTokenReference(ctx.document, 'bst', certificate, id),
-          tokens: [bst],
-        };
-      }
+    attach: (ctx: AttachContext): Attachment => ({
+      signingKey: attachSigningCertificate(ctx, certificate, privateKey, style),
+    }),
+  };
+}
+
+/**
+ * The receiver half of the Certificate credential: the certificate that signed the Body,
+ * validated by `trust` for client use. The identity's name is the subject DN.
+ * @throws CertificateError (CertificateUntrusted, CertificateExpired, CertificateRevoked,
+ *   CertificateNotValidForPurpose).
+ */
+export function certificateAuthenticator(trust: TrustStore): ReceiverCredential {
+  return {
+    type: 'Certificate',
+    async authenticate(evidence: MessageEvidence): Promise<Authentication | undefined> {
+      const cert = evidence.bodySignature?.certificate;
+      if (!cert) return undefined;
+      const signer = await trust.validate(cert, evidence.certificates, evidence.now, 'client');
+      const certificate = describeIdentity(signer.leaf);
       return {
-        privateKey,
-        certificate,
-        keyInfo: createSecurityTokenReference(ctx.document, style, certificate),
-        tokens: [],
+        identity: {
+          name: certificate.subject,
+          credentialType: 'Certificate',
+          claims: {
+            subject: certificate.subject,
+            issuer: certificate.issuer,
+            thumbprint: certificate.thumbprint,
+            ...(certificate.commonName === undefined ? {} : { commonName: certificate.commonName }),
+            emails: certificate.emails,
+            upns: certificate.upns,
+          },
+          roles: [],
+          certificate,
+        },
+        signer,
       };
     },
   };

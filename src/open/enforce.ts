@@ -1,30 +1,44 @@
 /**
- * Receiver stage: enforce the policy on what was verified — the Body (by position) signed by
- * the authenticating signature, the Timestamp ours and signed and fresh, the Body encrypted
- * where required, tokens signed where required.
+ * Receiver stage: enforce the policy on what was verified — the Body (by position) signed,
+ * the Timestamp ours and signed and fresh, the Body encrypted where required, tokens signed
+ * where required.
  */
+import type { MessageEvidence, SignatureEvidence } from '../credentials/types.js';
 import { reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import { checkTimestamp } from '../wss/timestamp.js';
 import type { ParsedMessage } from './parse-message.js';
-import type { ProcessedHeader, SignatureResult } from './process-header.js';
+import type { ProcessedHeader } from './process-header.js';
 
-/**
- * The signature that authenticates the message: the one covering the Envelope's own Body.
- * @throws WsseqError `PolicyViolation` when no signature, or signatures by different keys,
- *   cover the Body.
- */
-export function findBodySignature(msg: ParsedMessage, header: ProcessedHeader): SignatureResult {
-  const covering = header.signatures.filter((s) => s.verified.covered.includes(msg.soap.body));
+/** Turn the processed header into what the credential plug-ins read. */
+export function collectEvidence(
+  msg: ParsedMessage,
+  header: ProcessedHeader,
+  now: Date,
+): MessageEvidence {
+  const signatures: SignatureEvidence[] = header.signatures.map((s) => ({
+    covered: s.verified.covered,
+    certificate: s.signer.kind === 'x509' ? s.signer.certificate : undefined,
+    token: s.signer.token,
+    signatureValue: s.verified.signatureValue,
+  }));
+  const covering = signatures.filter((s) => s.covered.includes(msg.soap.body));
   const first = covering[0];
-  if (!first) {
-    if (!msg.security) throw reject('PolicyViolation', 'the message has no Security header');
-    throw reject('PolicyViolation', 'the SOAP Body is not covered by a signature');
+  if (
+    first &&
+    covering.some((s) => s.certificate !== first.certificate || s.token !== first.token)
+  ) {
+    throw reject('PolicyViolation', 'the Body is signed with more than one key');
   }
-  if (covering.some((s) => !s.signer.certificate.equals(first.signer.certificate))) {
-    throw reject('PolicyViolation', 'the Body is signed by more than one certificate');
-  }
-  return first;
+  return {
+    bodySignature: first,
+    signatures,
+    tokens: header.otherTokens,
+    encrypted: header.decrypted.map((d) => d.element),
+    certificates: [...header.tokens.values()],
+    timestamp: header.timestamp?.value,
+    now,
+  };
 }
 
 /**
@@ -33,20 +47,28 @@ export function findBodySignature(msg: ParsedMessage, header: ProcessedHeader): 
 export function enforcePolicy(
   msg: ParsedMessage,
   header: ProcessedHeader,
-  primary: SignatureResult,
+  evidence: MessageEvidence,
   policy: ResolvedReceiverPolicy,
-  now: Date,
 ): void {
+  const body = evidence.bodySignature;
+  if (policy.protectionLevel !== 'None') {
+    if (!msg.security) throw reject('PolicyViolation', 'the message has no Security header');
+    if (!body) throw reject('PolicyViolation', 'the SOAP Body is not covered by a signature');
+  }
   const ts = header.timestamp;
   if (!ts) {
     if (policy.requireTimestamp)
       throw reject('PolicyViolation', 'the Security header has no Timestamp');
   } else {
-    if (policy.requireSignedTimestamp && !primary.verified.covered.includes(ts.element)) {
+    if (
+      policy.protectionLevel !== 'None' &&
+      policy.requireSignedTimestamp &&
+      !body?.covered.includes(ts.element)
+    ) {
       throw reject('PolicyViolation', 'the Timestamp is not covered by the message signature');
     }
     checkTimestamp(ts.value, {
-      now,
+      now: evidence.now,
       maxClockSkewSeconds: policy.maxClockSkewSeconds,
       maxMessageAgeSeconds: policy.maxMessageAgeSeconds,
       requireExpires: policy.requireExpires,
@@ -58,11 +80,7 @@ export function enforcePolicy(
     );
     if (!bodyEncrypted) throw reject('PolicyViolation', 'the SOAP Body content is not encrypted');
   }
-  if (
-    policy.requireSignedTokens &&
-    primary.signer.token &&
-    !primary.verified.covered.includes(primary.signer.token)
-  ) {
+  if (policy.requireSignedTokens && body?.token && !body.covered.includes(body.token)) {
     throw reject(
       'PolicyViolation',
       'the signing token is not covered by the signature (ProtectTokens)',

@@ -10,7 +10,7 @@ import type { TokenReference } from '../wss/token-reference.js';
 import type { Element } from '../xml/dom.js';
 import { isNamed } from '../xml/dom.js';
 import type { IdIndex } from '../xml/ids.js';
-import { NS } from '../xml/ns.js';
+import { NS, VALUE_TYPE } from '../xml/ns.js';
 
 /** A service's decryption key: its certificate and private key. */
 export interface ServiceKey {
@@ -18,24 +18,40 @@ export interface ServiceKey {
   readonly privateKey: KeyObject;
 }
 
-/** What a signature key reference resolved to. */
-export interface ResolvedSigner {
-  readonly certificate: Certificate;
-  /** The BinarySecurityToken element the certificate came from, if any. */
-  readonly token: Element | undefined;
-  readonly reference: TokenReference['kind'];
+/** What a signature key reference resolved to: a certificate, or a key from an EncryptedKey. */
+export type ResolvedSigner =
+  | {
+      readonly kind: 'x509';
+      readonly certificate: Certificate;
+      /** The BinarySecurityToken element the certificate came from, if any. */
+      readonly token: Element | undefined;
+      readonly reference: TokenReference['kind'];
+    }
+  | {
+      readonly kind: 'symmetric';
+      readonly key: Buffer;
+      /** The EncryptedKey element that carried the key. */
+      readonly token: Element;
+    };
+
+/** A symmetric key the service unwrapped from an EncryptedKey, and how it may be named. */
+export interface SymmetricKeyToken {
+  readonly key: Buffer;
+  /** SHA-1 of the wrapped key octets (WS-Security 1.1 EncryptedKeySHA1). */
+  readonly sha1: Buffer;
 }
 
 /**
- * Resolve a signature's KeyInfo to a certificate: a direct reference to a BinarySecurityToken
- * of this message, or a thumbprint / SKI / issuer-serial matched against the message's tokens
- * and the certificates the service knows, or an embedded certificate.
+ * Resolve a signature's KeyInfo: a direct reference to a BinarySecurityToken or EncryptedKey
+ * of this message, an EncryptedKeySHA1, or a thumbprint / SKI / issuer-serial matched against
+ * the message's tokens and the certificates the service knows, or an embedded certificate.
  * @throws WsseqError `MalformedMessage`, `SecurityTokenUnavailable`, `UnsupportedSecurityToken`.
  */
 export function resolveSigner(
   keyInfo: Element | undefined,
   ids: IdIndex,
   tokens: ReadonlyMap<Element, Certificate>,
+  symmetricKeys: ReadonlyMap<Element, SymmetricKeyToken>,
   known: readonly Certificate[],
 ): ResolvedSigner {
   if (!keyInfo) throw reject('SecurityTokenUnavailable', 'the signature has no KeyInfo');
@@ -43,29 +59,47 @@ export function resolveSigner(
   if (ref.kind === 'direct') {
     const target = ids.resolve(ref.uri);
     const cert = tokens.get(target);
-    if (!cert) {
-      if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
-        throw reject(
-          'UnsupportedSecurityToken',
-          'the referenced token is not an X.509 token of our Security header',
-        );
-      }
-      throw reject('SecurityTokenUnavailable', `${ref.uri} is not a security token`);
+    if (cert) return { kind: 'x509', certificate: cert, token: target, reference: 'direct' };
+    const symmetric = symmetricKeys.get(target);
+    if (symmetric) return { kind: 'symmetric', key: symmetric.key, token: target };
+    if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
+      throw reject(
+        'UnsupportedSecurityToken',
+        'the referenced token is not an X.509 token of our Security header',
+      );
     }
-    return { certificate: cert, token: target, reference: 'direct' };
+    throw reject(
+      'SecurityTokenUnavailable',
+      `${ref.uri} is not a security token processed before the signature`,
+    );
   }
   if (ref.kind === 'certificate') {
     return {
+      kind: 'x509',
       certificate: Certificate.fromDer(ref.der),
       token: undefined,
       reference: 'certificate',
     };
   }
-  for (const [el, cert] of tokens)
-    if (referenceMatches(ref, cert)) return { certificate: cert, token: el, reference: ref.kind };
-  for (const cert of known)
+  if (ref.kind === 'other') {
+    if (ref.valueType === VALUE_TYPE.encryptedKeySha1) {
+      for (const [el, k] of symmetricKeys) {
+        if (k.sha1.equals(ref.value)) return { kind: 'symmetric', key: k.key, token: el };
+      }
+    }
+    throw reject(
+      'SecurityTokenUnavailable',
+      `no token matches the key identifier ${ref.valueType}`,
+    );
+  }
+  for (const [el, cert] of tokens) {
     if (referenceMatches(ref, cert))
-      return { certificate: cert, token: undefined, reference: ref.kind };
+      return { kind: 'x509', certificate: cert, token: el, reference: ref.kind };
+  }
+  for (const cert of known) {
+    if (referenceMatches(ref, cert))
+      return { kind: 'x509', certificate: cert, token: undefined, reference: ref.kind };
+  }
   throw reject('SecurityTokenUnavailable', `no certificate matches the ${ref.kind} reference`);
 }
 

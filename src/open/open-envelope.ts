@@ -3,19 +3,26 @@
  * (decrypt, verify) → authenticate the signer (trust) → enforce the policy → security context
  * and the clear envelope.
  */
-import { DecryptionError, isWsseqError } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { certificateAuthenticator } from '../credentials/x509.js';
+import type {
+  Authentication,
+  CredentialType,
+  Identity,
+  MessageEvidence,
+  ReceiverCredential,
+} from '../credentials/types.js';
+import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
 import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { Certificate } from '../trust/certificate.js';
-import { describeIdentity } from '../trust/identity.js';
-import type { CertificateIdentity } from '../trust/identity.js';
 import type { TrustStore } from '../trust/validate.js';
 import type { Timestamp } from '../wss/timestamp.js';
 import { serialize } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import type { SoapVersion } from '../xml/soap.js';
-import { enforcePolicy, findBodySignature } from './enforce.js';
+import { collectEvidence, enforcePolicy } from './enforce.js';
 import type { ServiceKey } from './keys.js';
 import { parseMessage } from './parse-message.js';
 import { processSecurityHeader } from './process-header.js';
@@ -24,8 +31,16 @@ import type { ProcessedHeader } from './process-header.js';
 export interface OpenOptions {
   /** The service's certificates and private keys; several during a key rollover. */
   readonly serviceKeys?: readonly ServiceKey[];
-  /** The certificates and rules the service trusts (out of band). */
-  readonly trust: TrustStore;
+  /**
+   * The certificates and rules the service trusts (out of band). With it, the Certificate
+   * credential is accepted: a Body signed by a certificate this store validates.
+   */
+  readonly trust?: TrustStore;
+  /**
+   * Further credential plug-ins (UserName, IssuedToken...), asked in order before the
+   * Certificate credential; the first that recognizes the message decides.
+   */
+  readonly credentials?: readonly ReceiverCredential[];
   readonly policy?: ReceiverPolicy;
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
@@ -37,15 +52,19 @@ export interface OpenOptions {
 
 /** What the service sees of an accepted message (WCF: ServiceSecurityContext). */
 export interface SecurityContext {
-  readonly credentialType: 'Certificate';
-  readonly identity: CertificateIdentity;
-  /** The certificate that signed the Body. */
-  readonly certificate: Certificate;
-  /** Its validated chain, leaf first. */
+  readonly credentialType: CredentialType;
+  readonly identity: Identity;
+  /**
+   * The certificate whose key signed the Body, when that was an X.509 key: validated by the
+   * trust store for the Certificate credential, bound by the token for holder-of-key tokens.
+   * Under the `Both` mode it is the one compared with the transport certificate.
+   */
+  readonly signingCertificate: Certificate | undefined;
+  /** The validated chain of the certificate the identity rests on, leaf first (or empty). */
   readonly chain: readonly Certificate[];
   /** Local names of the signed parts, e.g. Body, Timestamp, BinarySecurityToken. */
   readonly signed: readonly string[];
-  /** Local names of the encrypted parts, e.g. Body, Signature. */
+  /** Local names of the encrypted parts, e.g. Body, Signature, UsernameToken. */
   readonly encrypted: readonly string[];
   readonly timestamp: Timestamp | undefined;
   readonly soapVersion: SoapVersion;
@@ -61,6 +80,11 @@ export interface OpenResult {
   readonly document: Document;
   /** The Envelope's own Body element in {@link OpenResult.document}. */
   readonly bodyElement: Element;
+  /**
+   * Values that identify this message for replay detection: the Body signature's value
+   * (hashed) and any nonce a credential names. A replay cache records them.
+   */
+  readonly replayKeys: readonly string[];
 }
 
 /** A reusable, checked receiver. */
@@ -74,7 +98,8 @@ export interface Opener {
 
 /**
  * Check options once (policy frozen) and return a receiver.
- * @throws TypeError for misuse (a bad policy, a service key that is not a private key).
+ * @throws TypeError for misuse (a bad policy, a service key that is not a private key, no
+ *   credential accepted at all).
  * @example
  * const opener = createOpener({ serviceKeys: [service], trust: new TrustStore({ trustedRoots: [root] }) });
  * const { context, body } = await opener.open(wire);
@@ -85,11 +110,16 @@ export function createOpener(options: OpenOptions): Opener {
   for (const k of serviceKeys) {
     if (k.privateKey.type !== 'private') throw new TypeError('a service key must be a private key');
   }
+  const credentials = [...(options.credentials ?? [])];
+  if (options.trust) credentials.push(certificateAuthenticator(options.trust));
+  if (credentials.length === 0) {
+    throw new TypeError('no credential is accepted: give a trust store or credential plug-ins');
+  }
   const now = options.now ?? (() => new Date());
   const config: OpenConfig = {
     policy,
     serviceKeys,
-    trust: options.trust,
+    credentials,
     known: [...(options.knownCertificates ?? [])],
     keepSecurityHeader: options.keepSecurityHeader === true,
   };
@@ -109,7 +139,7 @@ export function openEnvelope(
 interface OpenConfig {
   readonly policy: ResolvedReceiverPolicy;
   readonly serviceKeys: readonly ServiceKey[];
-  readonly trust: TrustStore;
+  readonly credentials: readonly ReceiverCredential[];
   readonly known: readonly Certificate[];
   readonly keepSecurityHeader: boolean;
 }
@@ -130,7 +160,7 @@ async function openMessage(
   const msg = parseMessage(message, policy);
   const seen = { cbcPlaintext: false };
   let header: ProcessedHeader;
-  let primary;
+  let evidence: MessageEvidence;
   try {
     header = processSecurityHeader(msg, {
       policy,
@@ -140,7 +170,8 @@ async function openMessage(
         if (CBC.has(algorithm)) seen.cbcPlaintext = true;
       },
     });
-    primary = findBodySignature(msg, header);
+    evidence = collectEvidence(msg, header, now);
+    enforcePolicy(msg, header, evidence, policy);
   } catch (err) {
     // After a CBC decryption, whatever fails next must look like the decryption failing:
     // otherwise "parsed but signature bad" versus "did not parse" is a padding oracle.
@@ -149,24 +180,24 @@ async function openMessage(
     }
     throw err;
   }
-  const validated = await config.trust.validate(
-    primary.signer.certificate,
-    [...header.tokens.values()],
-    now,
-    'client',
-  );
-  enforcePolicy(msg, header, primary, policy, now);
+  const auth = await authenticate(config.credentials, evidence);
 
-  const signed = primary.verified.covered.map((e) => e.localName ?? e.tagName);
-  const encrypted = header.decrypted.map((d) => d.element.localName ?? d.element.tagName);
+  const signed = evidence.bodySignature?.covered.map(partName) ?? [];
+  const encrypted = header.decrypted.map((d) => partName(d.element));
+  const replayKeys = [...(auth.replayKeys ?? [])];
+  if (evidence.bodySignature) {
+    replayKeys.unshift(
+      `sig:${createHash('sha256').update(evidence.bodySignature.signatureValue).digest('base64')}`,
+    );
+  }
   if (msg.security && !config.keepSecurityHeader)
     msg.security.parentNode?.removeChild(msg.security);
   return {
     context: {
-      credentialType: 'Certificate',
-      identity: describeIdentity(validated.leaf),
-      certificate: validated.leaf,
-      chain: validated.chain,
+      credentialType: auth.identity.credentialType,
+      identity: auth.identity,
+      signingCertificate: evidence.bodySignature?.certificate,
+      chain: auth.signer?.chain ?? [],
       signed,
       encrypted,
       timestamp: header.timestamp?.value,
@@ -176,5 +207,24 @@ async function openMessage(
     body: serialize(msg.soap.body),
     document: msg.document,
     bodyElement: msg.soap.body,
+    replayKeys,
   };
+}
+
+async function authenticate(
+  credentials: readonly ReceiverCredential[],
+  evidence: MessageEvidence,
+): Promise<Authentication> {
+  for (const credential of credentials) {
+    const result = await credential.authenticate(evidence);
+    if (result) return result;
+  }
+  if (!evidence.bodySignature && evidence.tokens.length === 0) {
+    throw reject('PolicyViolation', 'the message carries no credential');
+  }
+  throw reject('UnsupportedSecurityToken', 'no accepted credential type authenticates the message');
+}
+
+function partName(el: Element): string {
+  return el.localName ?? el.tagName;
 }

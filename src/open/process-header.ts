@@ -4,6 +4,7 @@
  * stands at that point), Timestamp. References resolve by id through the one index; tokens
  * may come before or after the signature that uses them.
  */
+import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import { parseSignature, verifySignature } from '../dsig/verify.js';
@@ -24,7 +25,7 @@ import {
 } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
 import { resolveSigner, selectServiceKeys } from './keys.js';
-import type { ResolvedSigner, ServiceKey } from './keys.js';
+import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
 import type { ParsedMessage } from './parse-message.js';
 
 export interface SignatureResult {
@@ -42,6 +43,8 @@ export interface DecryptedPart {
 export interface ProcessedHeader {
   readonly timestamp: { readonly element: Element; readonly value: Timestamp } | undefined;
   readonly tokens: ReadonlyMap<Element, Certificate>;
+  /** Keys unwrapped from EncryptedKeys, by element. */
+  readonly symmetricKeys: ReadonlyMap<Element, SymmetricKeyToken>;
   readonly signatures: readonly SignatureResult[];
   readonly decrypted: readonly DecryptedPart[];
   /** Token elements no built-in processor consumed (UsernameToken, issued tokens): for credentials. */
@@ -71,6 +74,7 @@ export function processSecurityHeader(
     return {
       timestamp: undefined,
       tokens: new Map(),
+      symmetricKeys: new Map(),
       signatures: [],
       decrypted: [],
       otherTokens: [],
@@ -97,6 +101,7 @@ export function processSecurityHeader(
   let timestamp: ProcessedHeader['timestamp'];
   const signatures: SignatureResult[] = [];
   const decrypted: DecryptedPart[] = [];
+  const symmetricKeys = new Map<Element, SymmetricKeyToken>();
   // Entries may be replaced as we go (an encrypted Signature is decrypted in place), so walk
   // the live sibling chain rather than the snapshot.
   for (let e = security.firstChild; e; e = e.nextSibling) {
@@ -110,40 +115,58 @@ export function processSecurityHeader(
     } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
       // Read above.
     } else if (ns === NS.xenc && name === 'EncryptedKey') {
-      decrypted.push(...processEncryptedKey(e, msg, tokens, options));
+      decrypted.push(...processEncryptedKey(e, msg, tokens, symmetricKeys, options));
     } else if (ns === NS.ds && name === 'Signature') {
       const parsed = parseSignature(e, policy.allowed, policy.limits);
-      const signer = resolveSigner(parsed.keyInfo, msg.ids, tokens, options.knownCertificates);
-      const verified = verifySignature(parsed, signer.certificate.publicKey, {
+      const signer = resolveSigner(
+        parsed.keyInfo,
+        msg.ids,
+        tokens,
+        symmetricKeys,
+        options.knownCertificates,
+      );
+      const key = signer.kind === 'x509' ? signer.certificate.publicKey : signer.key;
+      const verified = verifySignature(parsed, key, {
         ids: msg.ids,
         allowComments: policy.allowComments,
       });
       signatures.push({ verified, signer });
     } else if (ns === NS.xenc && name === 'EncryptedData') {
-      // An encrypted header entry whose key has not been processed before it.
-      throw new DecryptionError({
-        cause: new Error('EncryptedData in the Security header without a preceding key'),
-      });
+      // An encrypted entry whose key comes later (EncryptBeforeSign): decrypted in place when
+      // that key is processed; its content is then read as a token below.
     } else if (ns === NS.wsse && name === 'UsernameToken') {
-      otherTokens.push(e);
+      // Read by the credential plug-ins, after all decryption (see below).
     } else if (ns === NS.wsse11 && name === 'SignatureConfirmation') {
       // Only meaningful to a requester awaiting a response; queued messages have none.
     } else {
       throw reject('UnsupportedSecurityToken', `unsupported Security header entry ${e.tagName}`);
     }
   }
-  return { timestamp, tokens, signatures, decrypted, otherTokens };
+  // Tokens for the credential plug-ins, as the header stands after decryption; nothing may
+  // remain encrypted.
+  for (const e of childElements(security)) {
+    if (e.namespaceURI === NS.wsse && e.localName === 'UsernameToken') otherTokens.push(e);
+    if (e.namespaceURI === NS.xenc && e.localName === 'EncryptedData') {
+      throw new DecryptionError({ cause: new Error('an encrypted header entry has no key') });
+    }
+  }
+  for (const e of childElements(msg.soap.body)) {
+    if (e.namespaceURI === NS.xenc && e.localName === 'EncryptedData') {
+      throw new DecryptionError({ cause: new Error('encrypted Body content has no key') });
+    }
+  }
+  return { timestamp, tokens, symmetricKeys, signatures, decrypted, otherTokens };
 }
 
 function processEncryptedKey(
   el: Element,
   msg: ParsedMessage,
   tokens: ReadonlyMap<Element, Certificate>,
+  symmetricKeys: Map<Element, SymmetricKeyToken>,
   options: ProcessOptions,
 ): DecryptedPart[] {
   const { policy } = options;
   const ek = parseEncryptedKey(el, policy.allowed.keyTransport);
-  if (ek.dataReferences.length === 0) return [];
   const data: ParsedEncryptedData[] = [];
   for (const uri of ek.dataReferences) {
     const target = msg.ids.get(uri.slice(1));

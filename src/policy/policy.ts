@@ -16,7 +16,11 @@ import { DEFAULT_PARSE_LIMITS } from '../xml/parse.js';
 import type { ParseLimits } from '../xml/parse.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
 
-export type ProtectionLevel = 'Sign' | 'EncryptAndSign';
+/**
+ * WCF's protection levels: `None` (tokens and Timestamp only, as a UsernameToken over TLS),
+ * `Sign`, `EncryptAndSign`.
+ */
+export type ProtectionLevel = 'None' | 'Sign' | 'EncryptAndSign';
 export type ProtectionOrder =
   'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
 /** Key transport by short name: rsa-oaep-mgf1p (SHA-1 MGF1, the interoperable default) or xmlenc11 rsa-oaep (SHA-256). */
@@ -51,7 +55,11 @@ export interface SenderPolicy {
 
 /** What a receiver accepts. Every field is optional; the defaults are the strict ones. */
 export interface ReceiverPolicy {
-  /** 'EncryptAndSign' (default) requires the Body content encrypted; 'Sign' does not. */
+  /**
+   * 'EncryptAndSign' (default) requires the Body signed and its content encrypted; 'Sign' only
+   * signed; 'None' neither (a credential must then authenticate without a signature, as a
+   * UsernameToken over TLS does).
+   */
   readonly protectionLevel?: ProtectionLevel;
   /** The suites accepted. Default: every suite with SHA-256 and RSA-OAEP (GCM and CBC). */
   readonly algorithmSuites?: readonly AlgorithmSuiteName[];
@@ -209,6 +217,7 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
   const keyTransport = new Set<string>();
   for (const s of suites) {
     signature.add(s.asymmetricSignature);
+    signature.add(s.symmetricSignature);
     digest.add(s.digest);
     encryption.add(s.encryption);
     keyTransport.add(s.keyTransport);
@@ -225,6 +234,7 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
   keyTransport.add(KEY_TRANSPORT.rsaOaep);
   if (insecure) {
     signature.add(SIGNATURE.rsaSha1);
+    signature.add(SIGNATURE.hmacSha1);
     digest.add(DIGEST.sha1);
     keyTransport.add(KEY_TRANSPORT.rsa15);
     encryption.add(BLOCK_CIPHER.tripleDesCbc);

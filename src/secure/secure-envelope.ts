@@ -3,6 +3,7 @@
  * encrypt in the policy's order → serialize.
  */
 import { randomUUID } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import { KEY_TRANSPORT } from '../policy/algorithms.js';
@@ -16,7 +17,7 @@ import { serialize } from '../xml/dom.js';
 import { parseUntrusted } from '../xml/parse.js';
 import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
-import { NS, PREFIX } from '../xml/ns.js';
+import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 import { locateEnvelope, mustUnderstandValue } from '../xml/soap.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 import { generateContentKey } from '../xenc/cipher.js';
@@ -119,17 +120,26 @@ function secureDocument(
 
   const timestamp = createTimestamp(doc, now, policy.timestampTtlSeconds, newId('TS'));
   security.appendChild(timestamp);
-  const signing = options.credential.attach({ document: doc, security, newId });
+  const attachment = options.credential.attach({ document: doc, security, newId, now });
+  const signingKey = attachment.signingKey;
   ensureBodyId(env.body, newId);
+  if (policy.protectionLevel === 'None') return;
 
-  const signTargets = [env.body, timestamp, ...(policy.signTokens ? signing.tokens : [])];
-  const sign = (): Element => {
+  const signTargets: Element[] = [
+    env.body,
+    timestamp,
+    ...(policy.signTokens && signingKey ? signingKey.tokens : []),
+    ...(attachment.signedTokens ?? []),
+  ];
+  const sign = (key: KeyObject | Buffer, keyInfo: Element): Element => {
     const signature = createSignature(doc, {
       references: signTargets,
-      signatureAlgorithm: policy.suite.asymmetricSignature,
+      signatureAlgorithm: Buffer.isBuffer(key)
+        ? policy.suite.symmetricSignature
+        : policy.suite.asymmetricSignature,
       digestAlgorithm: policy.suite.digest,
-      key: signing.privateKey,
-      keyInfo: signing.keyInfo,
+      key,
+      keyInfo,
       id: newId('SIG'),
     });
     security.appendChild(signature);
@@ -137,15 +147,40 @@ function secureDocument(
   };
 
   if (policy.protectionLevel === 'Sign') {
-    sign();
+    if (!signingKey) throw new TypeError('Sign needs a credential with a signing key');
+    sign(signingKey.privateKey, signingKey.keyInfo);
     return;
   }
   const service = options.serviceCertificate;
   if (!service) throw new TypeError('EncryptAndSign needs the service certificate');
+  if (!signingKey && policy.protectionOrder === 'EncryptBeforeSign') {
+    throw new TypeError('EncryptBeforeSign needs a credential with a signing key');
+  }
   const cek = generateContentKey(policy.suite.encryption);
-  const encryptKey = (dataIds: string[]): Element =>
+  const ekId = newId('EK');
+  const encryptedTokens = attachment.encryptedTokens ?? [];
+  // Without a client key the message is signed with the content key (HMAC), referring to the
+  // EncryptedKey: it proves integrity, while the credential (a UsernameToken) authenticates.
+  const signWithKey = (): Element =>
+    signingKey
+      ? sign(signingKey.privateKey, signingKey.keyInfo)
+      : sign(cek, createEncryptedKeyReference(doc, ekId));
+  const encryptParts = (): string[] => {
+    const id = newId('ED');
+    encryptContent(env.body, policy.suite.encryption, cek, id);
+    const ids = [id];
+    for (const token of encryptedTokens) {
+      const tokenId = newId('ED');
+      const ed = encryptElement(token, policy.suite.encryption, cek, tokenId);
+      const at = signTargets.indexOf(token);
+      if (at >= 0) signTargets[at] = ed;
+      ids.push(tokenId);
+    }
+    return ids;
+  };
+  const encryptedKey = (dataIds: string[]): Element =>
     createEncryptedKey(doc, {
-      id: newId('EK'),
+      id: ekId,
       transport: {
         algorithm:
           policy.keyTransport === 'rsa-oaep' ? KEY_TRANSPORT.rsaOaep : policy.suite.keyTransport,
@@ -155,36 +190,41 @@ function secureDocument(
       key: cek,
       dataIds,
     });
-  const encryptBody = (): string => {
-    const id = newId('ED');
-    encryptContent(env.body, policy.suite.encryption, cek, id);
-    return id;
-  };
 
   switch (policy.protectionOrder) {
     case 'SignBeforeEncrypt': {
-      const signature = sign();
-      const ek = encryptKey([encryptBody()]);
-      security.insertBefore(ek, signature);
+      signWithKey();
+      security.insertBefore(encryptedKey(encryptParts()), timestamp.nextSibling);
       break;
     }
     case 'SignBeforeEncryptAndEncryptSignature': {
-      const signature = sign();
-      const bodyDataId = encryptBody();
+      const signature = signWithKey();
+      const ids = encryptParts();
       const sigDataId = newId('ED');
-      const ek = encryptKey([bodyDataId, sigDataId]);
-      security.insertBefore(ek, signature);
+      security.insertBefore(encryptedKey([...ids, sigDataId]), timestamp.nextSibling);
       encryptElement(signature, policy.suite.encryption, cek, sigDataId);
       break;
     }
     case 'EncryptBeforeSign': {
-      const ek = encryptKey([encryptBody()]);
+      const ek = encryptedKey(encryptParts());
+      signWithKey();
+      // Verified before decrypted: the key comes after the signature.
       security.appendChild(ek);
-      const signature = sign();
-      security.insertBefore(signature, ek);
       break;
     }
   }
+}
+
+/** A SecurityTokenReference to an EncryptedKey of this message (symmetric signatures). */
+function createEncryptedKeyReference(doc: Document, ekId: string): Element {
+  const str = createElement(doc, NS.wsse, `${PREFIX.wsse}:SecurityTokenReference`);
+  str.appendChild(
+    createElement(doc, NS.wsse, `${PREFIX.wsse}:Reference`, {
+      URI: `#${ekId}`,
+      ValueType: VALUE_TYPE.encryptedKeyToken,
+    }),
+  );
+  return str;
 }
 
 function insertHeader(doc: Document, env: SoapEnvelope): Element {

@@ -164,7 +164,7 @@ export function parseEncryptedData(el: Element, allowed: ReadonlySet<string>): P
 export function decryptContentKey(
   ek: ParsedEncryptedKey,
   privateKey: KeyObject,
-  expectedLength: number,
+  expectedLength: number | undefined,
 ): Buffer {
   return unwrapKey(ek.transport, privateKey, ek.cipherValue, expectedLength);
 }

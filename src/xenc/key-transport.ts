@@ -42,7 +42,8 @@ export function wrapKey(spec: KeyTransportSpec, publicKey: KeyObject, key: Buffe
 }
 
 /**
- * Decrypt a content key. For rsa-1_5, a malformed block yields a random key of
+ * Decrypt a content key (`expectedLength` undefined: a signing key of 16 to 64 bytes, for an
+ * EncryptedKey that only serves as a token). For rsa-1_5, a malformed block yields a random key of
  * `expectedLength` bytes instead of an error (implicit rejection: the data decryption then
  * fails like any other), so no padding oracle is exposed.
  * @throws DecryptionError for any OAEP failure.
@@ -51,13 +52,13 @@ export function unwrapKey(
   spec: KeyTransportSpec,
   privateKey: KeyObject,
   wrapped: Buffer,
-  expectedLength: number,
+  expectedLength: number | undefined,
 ): Buffer {
   try {
     if (spec.algorithm === KEY_TRANSPORT.rsa15) {
       return pkcs1v15Decode(
         privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, wrapped),
-        expectedLength,
+        expectedLength ?? 32,
       );
     }
     let key: Buffer;
@@ -70,7 +71,11 @@ export function unwrapKey(
       const em = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, wrapped);
       key = oaepDecode(em, spec.digest, spec.mgfDigest);
     }
-    if (key.length !== expectedLength) throw new Error('unwrapped key has the wrong length');
+    const fits =
+      expectedLength === undefined
+        ? key.length >= 16 && key.length <= 64
+        : key.length === expectedLength;
+    if (!fits) throw new Error('unwrapped key has the wrong length');
     return key;
   } catch (cause) {
     if (cause instanceof DecryptionError) throw cause;

@@ -30,7 +30,7 @@ describe('secure → open round trips', () => {
         const result = await testOpener(pki, { algorithmSuites: [suite] }).open(wire);
         expect(result.body).toContain('<m:Item>widget</m:Item>');
         expect(result.context.soapVersion).toBe(version);
-        expect(result.context.identity.emails).toContain('alice@example.com');
+        expect(result.context.identity.certificate?.emails).toContain('alice@example.com');
         expect(result.context.signed).toEqual(['Body', 'Timestamp', 'BinarySecurityToken']);
         expect(result.context.encrypted).toEqual(['Body']);
         expect(result.envelope).not.toContain('Security');
@@ -57,7 +57,7 @@ describe('secure → open round trips', () => {
       const wire = secureAs(pki, orderEnvelope(), { signerKeyReference: style });
       const opener = testOpener(pki, {}, { knownCertificates: [pki.client.certificate] });
       const result = await opener.open(wire);
-      expect(result.context.certificate.equals(pki.client.certificate)).toBe(true);
+      expect(result.context.signingCertificate?.equals(pki.client.certificate)).toBe(true);
     });
   }
 
