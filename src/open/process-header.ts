@@ -191,10 +191,12 @@ function processEncryptedKey(
       lastError = err;
     }
   }
-  if (!key)
+  if (!key) {
     throw lastError instanceof DecryptionError
       ? lastError
       : new DecryptionError({ cause: lastError });
+  }
+  symmetricKeys.set(el, { key, sha1: createHash('sha1').update(ek.cipherValue).digest() });
   const parts: DecryptedPart[] = [];
   for (const d of data) {
     const parent = d.element.parentNode;
