@@ -122,12 +122,16 @@ export function flipBase64(el: Element, index: number): void {
  * now stands, with `key` (the attacker's own, or a stolen, RSA key). The KeyInfo is left as
  * it is.
  */
-export function resign(signature: Element, key: KeyObject): void {
+export function resign(
+  signature: Element,
+  key: KeyObject,
+  options: { digests?: boolean } = {},
+): void {
   const doc = signature.ownerDocument;
   if (!doc) throw new Error('detached');
   const signedInfo = find(signature, NS.ds, 'SignedInfo');
   const refs = signedInfo.getElementsByTagNameNS(NS.ds, 'Reference');
-  for (let i = 0; i < refs.length; i++) {
+  for (let i = 0; options.digests !== false && i < refs.length; i++) {
     const ref = refs.item(i);
     if (!ref) continue;
     const id = (ref.getAttribute('URI') ?? '').slice(1);
