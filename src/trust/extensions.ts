@@ -38,6 +38,7 @@ export interface CertificateConstraints {
   readonly unhandledCritical: readonly string[];
 }
 
+/** The keyUsage bits path validation tests. */
 export const KEY_USAGE = {
   digitalSignature: px.KeyUsageFlags.digitalSignature,
   keyEncipherment: px.KeyUsageFlags.keyEncipherment,

@@ -28,6 +28,7 @@ export interface PathLimits {
   readonly maxSignatureChecks: number;
 }
 
+/** The limits TrustStore uses. */
 export const DEFAULT_PATH_LIMITS: PathLimits = {
   maxLength: 8,
   maxPaths: 8,
@@ -40,7 +41,7 @@ export interface PathSearch {
   readonly deepest: readonly Certificate[];
 }
 
-/** Build the error every check throws. */
+/** Build the error every check throws: the code, the certificate concerned and why. */
 export function certificateError(
   code: CertificateErrorCode,
   cert: Certificate,
