@@ -6,6 +6,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../trust/certificate.js';
 import { describeIdentity } from '../trust/identity.js';
+import type { CertificateIdentity } from '../trust/identity.js';
 import type { TrustStore } from '../trust/validate.js';
 import { createX509Token } from '../wss/binary-security-token.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
@@ -79,6 +80,8 @@ export function certificateCredential(options: CertificateCredentialOptions): Se
   };
 }
 
+const IDENTITY_CACHE_SIZE = 1024;
+
 /**
  * The receiver half of the Certificate credential: the certificate that signed the Body,
  * validated by `trust` for client use. The identity's name is the subject DN.
@@ -86,13 +89,29 @@ export function certificateCredential(options: CertificateCredentialOptions): Se
  *   CertificateNotValidForPurpose).
  */
 export function certificateAuthenticator(trust: TrustStore): ReceiverCredential {
+  // The same clients sign message after message: describe each certificate once (reading its
+  // names means parsing ASN.1 in JavaScript, the largest cost of a cached validation).
+  const identities = new Map<string, CertificateIdentity>();
+  const identityOf = (cert: Certificate): CertificateIdentity => {
+    const key = cert.thumbprintSha256;
+    let found = identities.get(key);
+    if (!found) {
+      found = describeIdentity(cert);
+      if (identities.size >= IDENTITY_CACHE_SIZE) {
+        const oldest = identities.keys().next().value;
+        if (oldest !== undefined) identities.delete(oldest);
+      }
+      identities.set(key, found);
+    }
+    return found;
+  };
   return {
     type: 'Certificate',
     async authenticate(evidence: MessageEvidence): Promise<Authentication | undefined> {
       const cert = evidence.bodySignature?.certificate;
       if (!cert) return undefined;
       const signer = await trust.validate(cert, evidence.certificates, evidence.now, 'client');
-      const certificate = describeIdentity(signer.leaf);
+      const certificate = identityOf(signer.leaf);
       return {
         identity: {
           name: certificate.subject,
