@@ -203,7 +203,7 @@ function processEncryptedKey(
     if (!isElement(parent)) throw new DecryptionError();
     options.onDecrypt(d.algorithm);
     msg.ids.removeSubtree(d.element);
-    const inserted = decryptInPlace(d, key);
+    const inserted = decryptInPlace(d, key, policy.limits);
     try {
       for (const n of inserted) msg.ids.addSubtree(n);
     } catch (cause) {

@@ -18,6 +18,8 @@ import {
 } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS } from '../xml/ns.js';
+import { DEFAULT_PARSE_LIMITS, checkStructure } from '../xml/parse.js';
+import type { ParseLimits } from '../xml/parse.js';
 import { decryptData, isBlockCipher, keyLengthOf } from './cipher.js';
 import { unwrapKey } from './key-transport.js';
 import type { KeyTransportSpec } from './key-transport.js';
@@ -176,16 +178,24 @@ export function contentKeyLength(data: ParsedEncryptedData): number {
 
 /**
  * Decrypt and put the plaintext where the EncryptedData stood. Returns the nodes inserted.
- * @throws DecryptionError for any failure (including plaintext that is not XML).
+ * The plaintext must meet the same parse `limits` (depth counted from where it goes) as the
+ * message it came in (pass the policy's; the default ones otherwise): anyone can encrypt for
+ * the service, and decryption comes before any signature or trust check.
+ * @throws DecryptionError for any failure (including plaintext that is not XML or that
+ *   exceeds a limit).
  */
-export function decryptInPlace(data: ParsedEncryptedData, key: Buffer): Node[] {
+export function decryptInPlace(
+  data: ParsedEncryptedData,
+  key: Buffer,
+  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+): Node[] {
   const plaintext = decryptData(data.algorithm, key, data.cipherValue).toString('utf8');
   const el = data.element;
   const parent = el.parentNode;
   if (!isElement(parent)) throw new DecryptionError();
   let nodes: Node[];
   try {
-    nodes = parseFragment(plaintext, parent);
+    nodes = parseFragment(plaintext, parent, limits);
   } catch (cause) {
     throw new DecryptionError({ cause });
   }
@@ -203,8 +213,8 @@ export function decryptInPlace(data: ParsedEncryptedData, key: Buffer): Node[] {
 
 const WRAPPER = 'wsseq-decrypted';
 
-/** Parse `text` as content of `context`, with the namespaces in scope there. */
-function parseFragment(text: string, context: Element): Node[] {
+/** Parse `text` as content of `context`, with the namespaces in scope there, within `limits`. */
+function parseFragment(text: string, context: Element, limits: ParseLimits): Node[] {
   if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY') || text.includes('<?')) {
     throw new Error('markup declarations and processing instructions are not allowed');
   }
@@ -219,9 +229,17 @@ function parseFragment(text: string, context: Element): Node[] {
   );
   const wrapper = doc.documentElement;
   if (!wrapper) throw new Error('no content');
+  checkStructure(wrapper, limits, depthOf(context));
   const out: Node[] = [];
   for (let c = wrapper.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
+}
+
+/** The depth of `el` in its document (the document element is 1). */
+function depthOf(el: Element): number {
+  let depth = 0;
+  for (let n: Node | null = el; isElement(n); n = n.parentNode) depth++;
+  return depth;
 }
 
 function escapeAttr(s: string): string {

@@ -5,6 +5,7 @@
 import { reject } from '../errors.js';
 import {
   COMMENT_NODE,
+  DOCUMENT_NODE,
   DOCUMENT_TYPE_NODE,
   ELEMENT_NODE,
   PROCESSING_INSTRUCTION_NODE,
@@ -70,11 +71,17 @@ export function parseUntrusted(
   return { document, hasComments: checkStructure(document, limits) };
 }
 
-/** Walk the tree once (iteratively): limits, and node kinds SOAP forbids. */
-function checkStructure(document: Document, limits: ParseLimits): boolean {
+/**
+ * Walk the tree under `root` once (iteratively): limits, and node kinds SOAP forbids. `depth`
+ * is the depth of `root` itself (0 for a document; for content parsed apart, such as decrypted
+ * content, the depth of the element it will be inserted into, the document element being 1).
+ * Returns true when the tree holds a comment.
+ * @throws WsseqError `LimitExceeded`, `MalformedMessage` (a DOCTYPE or processing instruction).
+ */
+export function checkStructure(root: Node, limits: ParseLimits, depth = 0): boolean {
   let elements = 0;
   let hasComments = false;
-  const stack: { node: Node; depth: number }[] = [{ node: document, depth: 0 }];
+  const stack: { node: Node; depth: number }[] = [{ node: root, depth }];
   while (stack.length > 0) {
     const top = stack.pop();
     if (!top) break;
@@ -102,7 +109,8 @@ function checkStructure(document: Document, limits: ParseLimits): boolean {
           throw reject('MalformedMessage', 'a DOCTYPE is not allowed');
         case PROCESSING_INSTRUCTION_NODE:
           // xmldom keeps the XML declaration as a processing instruction named xml.
-          if (node === document && (c as Node & { target?: string }).target === 'xml') break;
+          if (node.nodeType === DOCUMENT_NODE && (c as Node & { target?: string }).target === 'xml')
+            break;
           throw reject('MalformedMessage', 'processing instructions are not allowed in SOAP');
         case COMMENT_NODE:
           hasComments = true;
