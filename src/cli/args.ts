@@ -166,3 +166,20 @@ export function loadOrFail<T>(what: string, load: () => T): T {
     throw err;
   }
 }
+
+/** Join `items` with commas, wrapped before column `width`, continuation lines indented. */
+export function wrapList(items: readonly string[], indent: number, width = 92): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const item of items) {
+    const next = line === '' ? item : `${line}, ${item}`;
+    if (indent + next.length > width && line !== '') {
+      lines.push(`${line},`);
+      line = item;
+    } else {
+      line = next;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}

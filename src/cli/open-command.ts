@@ -15,6 +15,7 @@ import {
   readFlagFile,
   required,
   seconds,
+  wrapList,
 } from './args.js';
 import type { Command } from './args.js';
 import type { CliIo } from './io.js';
@@ -59,7 +60,8 @@ Trust (the signer's certificate):
 Policy:
   --require-encryption    require the Body encrypted (protection level EncryptAndSign)
   --suite NAME            accepted algorithm suite (repeatable; default: every SHA-256 and
-                          RSA-OAEP suite); one of: ${SUITE_NAMES.join(', ')}
+                          RSA-OAEP suite); one of:
+                          ${wrapList(SUITE_NAMES, 26)}
   --allow-insecure        DANGEROUS: also accept SHA-1, RSA PKCS#1 v1.5 and 3DES
   --now ISO-8601          the instant to check at (Timestamp and certificate validity)
   --max-clock-skew SECONDS  tolerated skew on Timestamp and certificate dates (default 300)

@@ -30,6 +30,7 @@ import {
   readFlagFile,
   required,
   seconds,
+  wrapList,
 } from './args.js';
 import type { Command, FlagValues } from './args.js';
 import type { CliIo } from './io.js';
@@ -73,7 +74,7 @@ Service:
 
 Policy:
   --suite NAME          algorithm suite (default ${DEFAULT_SUITE}); one of:
-                        ${SUITE_NAMES.join(', ')}
+                        ${wrapList(SUITE_NAMES, 24)}
   --allow-insecure      DANGEROUS: allow the SHA-1 and RSA PKCS#1 v1.5 suites
   --order NAME          ${ORDERS.join(' | ')}
                         (default SignBeforeEncrypt)
