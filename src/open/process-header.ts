@@ -94,7 +94,6 @@ export function processSecurityHeader(
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
       if (tokenValueType(e) === VALUE_TYPE.x509v3)
         tokens.set(e, readX509Token(e, policy.relaxations));
-      else otherTokens.push(e);
     }
   }
 
@@ -146,6 +145,14 @@ export function processSecurityHeader(
   // remain encrypted.
   for (const e of childElements(security)) {
     if (e.namespaceURI === NS.wsse && e.localName === 'UsernameToken') otherTokens.push(e);
+    // Other BinarySecurityTokens (an issued JWT...), also those that arrived encrypted.
+    if (
+      e.namespaceURI === NS.wsse &&
+      e.localName === 'BinarySecurityToken' &&
+      tokenValueType(e) !== VALUE_TYPE.x509v3
+    ) {
+      otherTokens.push(e);
+    }
     if (e.namespaceURI === NS.xenc && e.localName === 'EncryptedData') {
       throw new DecryptionError({ cause: new Error('an encrypted header entry has no key') });
     }
