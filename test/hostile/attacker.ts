@@ -104,6 +104,11 @@ export function idOf(el: Element): string {
   return id;
 }
 
+/** Remove every child of `el`. */
+export function clear(el: Element): void {
+  while (el.firstChild) el.removeChild(el.firstChild);
+}
+
 /** Replace element `el` by `replacement` in its parent. */
 export function replace(el: Element, replacement: Node): void {
   el.parentNode?.replaceChild(replacement, el);

@@ -16,6 +16,7 @@ import type { TestCredential, TestPki } from '../helpers.js';
 import {
   NS,
   attackerKey,
+  clear,
   encryptedData,
   expectRejected,
   find,
@@ -35,12 +36,12 @@ const nested = (depth: number) =>
  */
 function hide(pki: TestPki, signer: TestCredential, content: string, digests: boolean): string {
   const w = open(secureAs(pki, orderEnvelope(), { protectionLevel: 'Sign' }, signer));
-  while (w.body.firstChild) w.body.removeChild(w.body.firstChild);
+  clear(w.body);
   const signature = find(w.security, NS.ds, 'Signature');
   if (digests) {
     w.body.appendChild(w.doc.importNode(fragment(content), true));
     resign(signature, signer.privateKey);
-    while (w.body.firstChild) w.body.removeChild(w.body.firstChild);
+    clear(w.body);
   }
   const k = attackerKey(pki.service.certificate);
   w.body.appendChild(importXml(w.doc, encryptedData(k.key, 'ED-deep', content, 'Content')));
