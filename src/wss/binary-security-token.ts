@@ -1,6 +1,7 @@
 /** wsse:BinarySecurityToken carrying an X.509v3 certificate. */
 import { reject } from '../errors.js';
 import { Certificate } from '../trust/certificate.js';
+import type { CertificateCache } from './token-cache.js';
 import { attr, textOf } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import { createElement } from '../xml/build.js';
@@ -33,7 +34,11 @@ export function tokenValueType(bst: Element): string | undefined {
  * @throws WsseqError `UnsupportedSecurityToken` for another token type or bad content,
  *   `MalformedMessage` for a missing or wrong EncodingType (BSP R3029, R3031).
  */
-export function readX509Token(bst: Element, options: TokenReadOptions): Certificate {
+export function readX509Token(
+  bst: Element,
+  options: TokenReadOptions,
+  cache?: CertificateCache,
+): Certificate {
   const valueType = tokenValueType(bst);
   if (valueType !== VALUE_TYPE.x509v3) {
     throw reject(
@@ -54,5 +59,5 @@ export function readX509Token(bst: Element, options: TokenReadOptions): Certific
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
     throw reject('UnsupportedSecurityToken', 'the BinarySecurityToken is not base64');
   }
-  return Certificate.fromDer(Buffer.from(text, 'base64'));
+  return cache ? cache.fromBase64(text) : Certificate.fromDer(Buffer.from(text, 'base64'));
 }

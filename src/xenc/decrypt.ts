@@ -8,6 +8,7 @@ import { DecryptionError, reject } from '../errors.js';
 import { DIGEST, KEY_TRANSPORT, MGF } from '../policy/algorithms.js';
 import type { BlockCipherUri } from '../policy/algorithms.js';
 import {
+  adoptNode,
   attr,
   childElements,
   createStrictParser,
@@ -203,9 +204,9 @@ export function decryptInPlace(
   const doc = ownerDocumentOf(el);
   const inserted: Node[] = [];
   for (const n of nodes) {
-    const imported = doc.importNode(n, true);
-    parent.insertBefore(imported, el);
-    inserted.push(imported);
+    n.parentNode?.removeChild(n);
+    parent.insertBefore(adoptNode(n, doc), el);
+    inserted.push(n);
   }
   parent.removeChild(el);
   return inserted;

@@ -2,6 +2,7 @@
  * The xmldom wrapper: the only module that imports @xmldom/xmldom's classes. Narrowing
  * helpers keep `any` out of the code that walks documents.
  */
+import { createRequire } from 'node:module';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
 
@@ -64,8 +65,44 @@ export function textOf(el: Node): string {
   return s;
 }
 
+let tuned = false;
+
+/**
+ * xmldom 0.9 compiles a fresh RegExp for every end tag it parses (`grammar.reg`), a few
+ * percent of the cost of opening a message. The expressions depend only on their arguments
+ * and carry no `g` flag (no state), so they are compiled once and reused. Done on the first
+ * parse, not at import; if xmldom's internals differ, nothing is changed.
+ */
+function tuneXmldom(): void {
+  if (tuned) return;
+  tuned = true;
+  try {
+    const grammar = createRequire(import.meta.url)('@xmldom/xmldom/lib/grammar.js') as {
+      reg?: (...parts: (RegExp | string)[]) => RegExp;
+    };
+    const original = grammar.reg;
+    if (typeof original !== 'function') return;
+    const cache = new Map<string, RegExp>();
+    grammar.reg = function memoizedReg(this: unknown, ...parts: (RegExp | string)[]): RegExp {
+      const key = parts
+        .map((p) => (typeof p === 'string' ? `s${p}` : `r${p.source}`))
+        .join('\u0000');
+      let found = cache.get(key);
+      if (!found) {
+        found = original.apply(this, parts);
+        if (found.global || found.sticky) return found;
+        cache.set(key, found);
+      }
+      return found;
+    };
+  } catch {
+    // Another xmldom layout: keep it as it is.
+  }
+}
+
 /** Parse without any hardening: only for XML that wsseq itself produced or already checked. */
 export function parseTrusted(xml: string): Document {
+  tuneXmldom();
   return new DOMParser({ onError: failOnAnyError, locator: false }).parseFromString(
     xml,
     'text/xml',
@@ -74,6 +111,7 @@ export function parseTrusted(xml: string): Document {
 
 /** An xmldom DOMParser with hardened settings (see xml/parse.ts for the limits). */
 export function createStrictParser(): DOMParser {
+  tuneXmldom();
   return new DOMParser({
     onError: failOnAnyError,
     locator: false,
@@ -120,4 +158,27 @@ export function ownerDocumentOf(node: Node): Document {
   const doc = node.ownerDocument;
   if (!doc) throw new TypeError('the node belongs to no document');
   return doc;
+}
+
+/**
+ * Move `node` (parsed in another document) under `doc` without copying it: xmldom's
+ * importNode clones every node, which dominates the cost of decrypting a large Body.
+ * The node must already be detached from its old parent.
+ */
+export function adoptNode(node: Node, doc: Document): Node {
+  const stack: Node[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (!n) break;
+    (n as { ownerDocument: Document | null }).ownerDocument = doc;
+    if (isElement(n)) {
+      const attrs = n.attributes;
+      for (let i = 0; i < attrs.length; i++) {
+        const a = attrs.item(i);
+        if (a) (a as { ownerDocument: Document | null }).ownerDocument = doc;
+      }
+    }
+    for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
+  }
+  return node;
 }

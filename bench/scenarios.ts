@@ -1,0 +1,49 @@
+/**
+ * What the benchmark measures: one scenario per credential type, each giving a sender and a
+ * receiver on the test PKI. Messages are made at TEST_NOW and opened with the clock pinned.
+ */
+import { certificateCredential } from '../src/credentials/x509.js';
+import type { Opener } from '../src/open/open-envelope.js';
+import { createSecurer } from '../src/secure/secure-envelope.js';
+import type { Securer } from '../src/secure/secure-envelope.js';
+import { TEST_NOW, getTestPki, testOpener } from '../test/helpers.js';
+import type { TestPki } from '../test/helpers.js';
+
+export interface Scenario {
+  readonly name: string;
+  readonly securer: Securer;
+  readonly opener: Opener;
+}
+
+export type ScenarioFactory = (pki: TestPki) => Promise<Scenario>;
+
+const certificate: ScenarioFactory = (pki) =>
+  Promise.resolve({
+    name: 'Certificate',
+    securer: createSecurer({
+      credential: certificateCredential(pki.client),
+      serviceCertificate: pki.service.certificate,
+      now: () => TEST_NOW,
+    }),
+    opener: testOpener(pki),
+  });
+
+/** Every scenario the benchmark runs. */
+export async function loadScenarios(): Promise<Scenario[]> {
+  const pki = await getTestPki();
+  const factories: ScenarioFactory[] = [certificate];
+  return Promise.all(factories.map((f) => f(pki)));
+}
+
+/** A SOAP 1.1 order envelope whose Body is about `bytes` long. */
+export function envelopeOfSize(bytes: number): string {
+  const items = Math.max(1, Math.round(bytes / 64));
+  const body = Array.from(
+    { length: items },
+    (_, i) => `<m:Line n="${i}">item-${i}-${'x'.repeat(36)}</m:Line>`,
+  ).join('');
+  return (
+    '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="urn:example:orders">' +
+    `<soap:Header/><soap:Body><m:PlaceOrder>${body}</m:PlaceOrder></soap:Body></soap:Envelope>`
+  );
+}
