@@ -7,6 +7,7 @@ import type { MessageEvidence, SignatureEvidence } from '../credentials/types.js
 import { reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import { checkTimestamp } from '../wss/timestamp.js';
+import { applyEndorsingSignatures } from './endorsing.js';
 import type { ParsedMessage } from './parse-message.js';
 import type { ProcessedHeader } from './process-header.js';
 
@@ -31,7 +32,7 @@ export function collectEvidence(
     throw reject('PolicyViolation', 'the Body is signed with more than one key');
   }
   return {
-    bodySignature: first,
+    bodySignature: applyEndorsingSignatures(header, msg.soap.body, first),
     signatures,
     tokens: header.otherTokens,
     encrypted: header.decrypted.map((d) => d.element),

@@ -34,11 +34,14 @@ export type ResolvedSigner =
       readonly token: Element;
     };
 
-/** A symmetric key the service unwrapped from an EncryptedKey, and how it may be named. */
+/**
+ * A symmetric key the service unwrapped from an EncryptedKey, or derived from one (a
+ * wsc:DerivedKeyToken), and how it may be named.
+ */
 export interface SymmetricKeyToken {
   readonly key: Buffer;
-  /** SHA-1 of the wrapped key octets (WS-Security 1.1 EncryptedKeySHA1). */
-  readonly sha1: Buffer;
+  /** SHA-1 of the wrapped key octets (WS-Security 1.1 EncryptedKeySHA1); none for a derived key. */
+  readonly sha1: Buffer | undefined;
 }
 
 /**
@@ -84,7 +87,7 @@ export function resolveSigner(
   if (ref.kind === 'other') {
     if (ref.valueType === VALUE_TYPE.encryptedKeySha1) {
       for (const [el, k] of symmetricKeys) {
-        if (k.sha1.equals(ref.value)) return { kind: 'symmetric', key: k.key, token: el };
+        if (k.sha1?.equals(ref.value)) return { kind: 'symmetric', key: k.key, token: el };
       }
     }
     throw reject(

@@ -24,7 +24,10 @@ import {
   parseEncryptedKey,
 } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
+import { isDerivedKeyToken } from '../wss/derived-key.js';
+import { processDerivedKeyToken } from './derived-keys.js';
 import { resolveSigner, selectServiceKeys } from './keys.js';
+import { processReferenceList } from './reference-list.js';
 import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
 import type { ParsedMessage } from './parse-message.js';
 
@@ -130,6 +133,10 @@ export function processSecurityHeader(
         allowComments: policy.allowComments,
       });
       signatures.push({ verified, signer });
+    } else if (isDerivedKeyToken(e)) {
+      symmetricKeys.set(e, processDerivedKeyToken(e, msg.ids, symmetricKeys, policy));
+    } else if (ns === NS.xenc && name === 'ReferenceList') {
+      decrypted.push(...processReferenceList(e, msg, symmetricKeys, options));
     } else if (ns === NS.xenc && name === 'EncryptedData') {
       // An encrypted entry whose key comes later (EncryptBeforeSign): decrypted in place when
       // that key is processed; its content is then read as a token below.
@@ -182,7 +189,8 @@ function processEncryptedKey(
   }
   const lengths = new Set(data.map(contentKeyLength));
   const [keyLength] = lengths;
-  if (lengths.size !== 1 || keyLength === undefined) {
+  // No ReferenceList (WCF's symmetric binding): the key serves as a token for derived keys.
+  if (lengths.size > 1) {
     throw new DecryptionError({
       cause: new Error('one key used for algorithms of different key sizes'),
     });

@@ -96,6 +96,11 @@ export interface ReceiverPolicy {
 export interface BspRelaxations {
   /** Accept BinarySecurityTokens without EncodingType (Mono's WCF omits it). */
   readonly allowMissingEncodingType?: boolean;
+  /**
+   * DANGEROUS (interop only): accept a direct Reference to a key token (EncryptedKey,
+   * DerivedKeyToken) without ValueType (BSP R3059), as some WCF implementations send it.
+   */
+  readonly allowMissingValueType?: boolean;
 }
 
 export interface MessageLimits extends ParseLimits {
@@ -273,6 +278,7 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     allowComments: policy.allowComments === true,
     relaxations: Object.freeze({
       allowMissingEncodingType: policy.relaxations?.allowMissingEncodingType === true,
+      allowMissingValueType: policy.relaxations?.allowMissingValueType === true,
     }),
   });
 }

@@ -12,6 +12,11 @@ export const NS = {
   ec: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   xml: 'http://www.w3.org/XML/1998/namespace',
   xmlns: 'http://www.w3.org/2000/xmlns/',
+  /** WS-SecureConversation, February 2005 (WCF's default) and 1.3. */
+  wsc2005: 'http://schemas.xmlsoap.org/ws/2005/02/sc',
+  wsc13: 'http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512',
+  /** WS-Addressing 1.0. */
+  wsa: 'http://www.w3.org/2005/08/addressing',
 } as const;
 
 /** Preferred prefixes when wsseq writes elements. */
