@@ -8,7 +8,7 @@ import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import { deriveTokenKey, readDerivedKeyToken } from '../wss/derived-key.js';
 import { readKeyInfo, readSecurityTokenReference } from '../wss/token-reference.js';
 import type { TokenReference } from '../wss/token-reference.js';
-import { attr, childElements } from '../xml/dom.js';
+import { childElements } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import type { IdIndex } from '../xml/ids.js';
 import { NS, VALUE_TYPE } from '../xml/ns.js';
@@ -95,9 +95,4 @@ export function encryptedDataKeyInfo(encryptedData: Element): Element | undefine
   );
   if (found.length > 1) throw reject('MalformedMessage', 'more than one KeyInfo in EncryptedData');
   return found[0];
-}
-
-/** The Id of an element by the attribute names WCF and Mono use. */
-export function elementId(el: Element): string | undefined {
-  return attr(el, NS.wsu, 'Id') ?? attr(el, null, 'Id');
 }
