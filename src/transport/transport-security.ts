@@ -80,9 +80,12 @@ export interface ProtectTransportOptions {
   /** Default now. */
   readonly sentAt?: Date;
   /**
-   * Gateways only: the TLS client certificate this signature attests (`https` hop). The
-   * receiver must list the signing certificate among its trusted gateways.
+   * `queue` (default): the sender signs for itself. `https`: a gateway signs for the TLS
+   * client of the hop; the receiver must list the signing certificate among its trusted
+   * gateways.
    */
+  readonly hop?: 'queue' | 'https';
+  /** `https` hop only: the TLS client certificate this signature attests, if the client gave one. */
   readonly hopClientCertificate?: Certificate;
 }
 
@@ -108,6 +111,10 @@ export function protectTransportMessage(
   ) {
     throw new TypeError('the transport credential needs an RSA private key');
   }
+  const hop = options.hop ?? 'queue';
+  if (hop === 'queue' && options.hopClientCertificate) {
+    throw new TypeError('hopClientCertificate is for the https hop only');
+  }
   if (options.id === '' || options.destination === '') {
     throw new TypeError('a transport signature needs a message id and a destination');
   }
@@ -116,7 +123,7 @@ export function protectTransportMessage(
   }
   const props: Record<string, string> = {
     [TRANSPORT_PROPERTY.algorithm]: TRANSPORT_SIGNATURE_ALGORITHM,
-    [TRANSPORT_PROPERTY.hop]: options.hopClientCertificate ? 'https' : 'queue',
+    [TRANSPORT_PROPERTY.hop]: hop,
     [TRANSPORT_PROPERTY.certificate]: credential.certificate.der.toString('base64'),
     [TRANSPORT_PROPERTY.sentAt]: (options.sentAt ?? new Date()).toISOString(),
     [TRANSPORT_PROPERTY.destination]: options.destination,
