@@ -21,6 +21,8 @@ export type { SoapFaultOptions } from './fault.js';
 
 export { createSecurer, secureEnvelope } from './secure/secure-envelope.js';
 export type { SecureOptions, Securer } from './secure/secure-envelope.js';
+export { createWcfSecurer } from './secure/wcf-layout.js';
+export type { WcfLayout, WcfProtectionOrder, WcfSecureOptions } from './secure/wcf-layout.js';
 export { createOpener, openEnvelope } from './open/open-envelope.js';
 export type { OpenOptions, OpenResult, Opener, SecurityContext } from './open/open-envelope.js';
 export type { ServiceKey } from './open/keys.js';
