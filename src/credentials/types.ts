@@ -3,6 +3,7 @@
  * half (`attach`) and receiver half (`authenticate`); the pipelines know only this interface.
  */
 import type { KeyObject } from 'node:crypto';
+import type { ProtectionLevel } from '../policy/policy.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { CertificateIdentity } from '../trust/identity.js';
 import type { ValidatedCertificate } from '../trust/validate.js';
@@ -19,6 +20,11 @@ export interface AttachContext {
   readonly newId: (prefix: string) => string;
   /** The sender's clock, as the Timestamp uses it. */
   readonly now: Date;
+  /**
+   * What the sender's policy will do to the message: a credential that must not travel in
+   * clear (a PasswordText UsernameToken) refuses to attach unless it is 'EncryptAndSign'.
+   */
+  readonly protectionLevel: ProtectionLevel;
 }
 
 /** The key a credential signs with and how the signature's KeyInfo refers to it. */
@@ -88,6 +94,12 @@ export interface MessageEvidence {
   readonly timestamp: Timestamp | undefined;
   /** The receiver's clock for this message. */
   readonly now: Date;
+  /**
+   * The instant certificates and tokens are to be valid at: the signed Timestamp's Created
+   * under `credentialValidation: 'AtSignedTime'` (the message's age already bounded by
+   * `maxMessageAgeSeconds`), else {@link MessageEvidence.now}. Undefined means `now`.
+   */
+  readonly validationTime?: Date;
 }
 
 /** A credential's verdict on a message. */
@@ -97,6 +109,12 @@ export interface Authentication {
   readonly signer?: ValidatedCertificate;
   /** Values that must be seen only once (a UsernameToken nonce...), for the replay cache. */
   readonly replayKeys?: readonly string[];
+  /**
+   * The replay keys must be remembered at least until then (a UsernameToken's Created plus
+   * the nonce age the authenticator accepts), when that is later than the message's own
+   * lifetime.
+   */
+  readonly replayExpiresAt?: Date;
 }
 
 /** The receiver half of a credential. */

@@ -110,7 +110,8 @@ export function certificateAuthenticator(trust: TrustStore): ReceiverCredential 
     async authenticate(evidence: MessageEvidence): Promise<Authentication | undefined> {
       const cert = evidence.bodySignature?.certificate;
       if (!cert) return undefined;
-      const signer = await trust.validate(cert, evidence.certificates, evidence.now, 'client');
+      const at = evidence.validationTime ?? evidence.now;
+      const signer = await trust.validate(cert, evidence.certificates, at, 'client');
       const certificate = identityOf(signer.leaf);
       return {
         identity: {

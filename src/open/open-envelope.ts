@@ -16,6 +16,7 @@ import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
 import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
 import type { Timestamp } from '../wss/timestamp.js';
@@ -27,6 +28,7 @@ import type { ServiceKey } from './keys.js';
 import { parseMessage } from './parse-message.js';
 import { processSecurityHeader } from './process-header.js';
 import type { ProcessedHeader } from './process-header.js';
+import { NO_RESERVATION, replayExpiry, reserveReplayKeys } from './replay.js';
 
 export interface OpenOptions {
   /** The service's certificates and private keys; several during a key rollover. */
@@ -48,6 +50,12 @@ export interface OpenOptions {
   readonly keepSecurityHeader?: boolean;
   /** Client certificates known out of band, for thumbprint / SKI / issuer-serial references. */
   readonly knownCertificates?: readonly Certificate[];
+  /**
+   * Detect replays: each accepted message's replay keys are reserved here until the message
+   * could no longer be accepted (see {@link OpenResult.commit}). Without it, nothing is
+   * remembered between messages. Give the cache the same clock as the opener.
+   */
+  readonly replayCache?: ReplayCache;
 }
 
 /** What the service sees of an accepted message (WCF: ServiceSecurityContext). */
@@ -85,6 +93,17 @@ export interface OpenResult {
    * (hashed) and any nonce a credential names. A replay cache records them.
    */
   readonly replayKeys: readonly string[];
+  /**
+   * With a replay cache: the message was handled, remember its replay keys until it expires.
+   * Without one: does nothing. Until commit (or release), the keys are reserved for the
+   * cache's lease: a duplicate arriving meanwhile is a `Replay`.
+   */
+  commit(): Promise<void>;
+  /**
+   * With a replay cache: the handling failed, forget the keys so that the queue's redelivery
+   * of this message is accepted. A no-op after commit.
+   */
+  release(): Promise<void>;
 }
 
 /** A reusable, checked receiver. */
@@ -94,6 +113,15 @@ export interface Opener {
    * @throws WsseqError with a stable `code` when the message is rejected.
    */
   open(message: string | Uint8Array): Promise<OpenResult>;
+  /**
+   * Open one message and hand it to `handler`: commit its replay keys when the handler
+   * succeeds, release them (so a redelivery is accepted) when it throws.
+   * @throws WsseqError when the message is rejected; whatever the handler throws.
+   */
+  openAndHandle<T>(
+    message: string | Uint8Array,
+    handler: (result: OpenResult) => T | Promise<T>,
+  ): Promise<T>;
 }
 
 /**
@@ -122,9 +150,27 @@ export function createOpener(options: OpenOptions): Opener {
     credentials,
     known: [...(options.knownCertificates ?? [])],
     keepSecurityHeader: options.keepSecurityHeader === true,
+    replayCache: options.replayCache,
   };
+  const open = (message: string | Uint8Array): Promise<OpenResult> =>
+    openMessage(message, config, now());
   return Object.freeze({
-    open: (message: string | Uint8Array) => openMessage(message, config, now()),
+    open,
+    async openAndHandle<T>(
+      message: string | Uint8Array,
+      handler: (result: OpenResult) => T | Promise<T>,
+    ): Promise<T> {
+      const result = await open(message);
+      let value: T;
+      try {
+        value = await handler(result);
+      } catch (err) {
+        await result.release();
+        throw err;
+      }
+      await result.commit();
+      return value;
+    },
   });
 }
 
@@ -142,6 +188,7 @@ interface OpenConfig {
   readonly credentials: readonly ReceiverCredential[];
   readonly known: readonly Certificate[];
   readonly keepSecurityHeader: boolean;
+  readonly replayCache: ReplayCache | undefined;
 }
 
 const CBC = new Set<string>([
@@ -172,6 +219,7 @@ async function openMessage(
     });
     evidence = collectEvidence(msg, header, now);
     enforcePolicy(msg, header, evidence, policy);
+    evidence = withValidationTime(evidence, header, policy);
   } catch (err) {
     // After a CBC decryption, whatever fails next must look like the decryption failing:
     // otherwise "parsed but signature bad" versus "did not parse" is a padding oracle.
@@ -190,6 +238,13 @@ async function openMessage(
       `sig:${createHash('sha256').update(evidence.bodySignature.signatureValue).digest('base64')}`,
     );
   }
+  const reservation: ReplayReservation = config.replayCache
+    ? await reserveReplayKeys(
+        config.replayCache,
+        replayKeys,
+        replayExpiry(evidence.timestamp, timestampSigned(evidence, header), auth, policy),
+      )
+    : NO_RESERVATION;
   if (msg.security && !config.keepSecurityHeader)
     msg.security.parentNode?.removeChild(msg.security);
   return {
@@ -208,7 +263,27 @@ async function openMessage(
     document: msg.document,
     bodyElement: msg.soap.body,
     replayKeys,
+    commit: () => reservation.commit(),
+    release: () => reservation.release(),
   };
+}
+
+function timestampSigned(evidence: MessageEvidence, header: ProcessedHeader): boolean {
+  const ts = header.timestamp;
+  return ts !== undefined && evidence.bodySignature?.covered.includes(ts.element) === true;
+}
+
+/** Under AtSignedTime, credentials are validated at the signed Created (age already bounded). */
+function withValidationTime(
+  evidence: MessageEvidence,
+  header: ProcessedHeader,
+  policy: ResolvedReceiverPolicy,
+): MessageEvidence {
+  const created = header.timestamp?.value.created;
+  if (policy.credentialValidation !== 'AtSignedTime' || !created) return evidence;
+  if (!timestampSigned(evidence, header)) return evidence;
+  const at = Math.min(created.getTime(), evidence.now.getTime());
+  return { ...evidence, validationTime: new Date(at) };
 }
 
 async function authenticate(

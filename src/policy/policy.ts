@@ -23,6 +23,8 @@ import type { KeyReferenceStyle } from '../wss/token-reference.js';
 export type ProtectionLevel = 'None' | 'Sign' | 'EncryptAndSign';
 export type ProtectionOrder =
   'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
+/** When credentials must be valid: at receipt, or at the message's signed Created time. */
+export type CredentialValidation = 'AtReceipt' | 'AtSignedTime';
 /** Key transport by short name: rsa-oaep-mgf1p (SHA-1 MGF1, the interoperable default) or xmlenc11 rsa-oaep (SHA-256). */
 export type KeyTransportName = 'rsa-oaep-mgf1p' | 'rsa-oaep';
 
@@ -73,8 +75,21 @@ export interface ReceiverPolicy {
   readonly requireExpires?: boolean;
   /** Clock skew tolerated on Created/Expires and certificate dates, in seconds. Default 300. */
   readonly maxClockSkewSeconds?: number;
-  /** Oldest a message may be (now - Created), in seconds. Default: no bound beyond Expires. */
+  /**
+   * Oldest a message may be (now - Created), in seconds: how long it may wait in queues. Bounds
+   * the Timestamp's age and the replay window, separately from the clock skew. Default: no
+   * bound beyond Expires. Required with `credentialValidation: 'AtSignedTime'`.
+   */
   readonly maxMessageAgeSeconds?: number;
+  /**
+   * When the signer's certificate (and an issued token) must be valid. 'AtReceipt' (default):
+   * now. 'AtSignedTime': at the signed Timestamp's Created, so a message signed while the
+   * credential was valid is accepted after it expired while the message waited in a queue;
+   * only when the Timestamp is covered by the Body signature (else: now), and never for a
+   * message older than `maxMessageAgeSeconds` (required: a TypeError without it). Revocation
+   * is checked as the trust store does, with what it knows now.
+   */
+  readonly credentialValidation?: CredentialValidation;
   /** The SOAP actor/role whose Security header is ours. Default: none (ultimate receiver). */
   readonly actor?: string;
   /** Limits on the message. */
@@ -187,6 +202,7 @@ export interface ResolvedReceiverPolicy {
   readonly requireExpires: boolean;
   readonly maxClockSkewSeconds: number;
   readonly maxMessageAgeSeconds: number | undefined;
+  readonly credentialValidation: CredentialValidation;
   readonly actor: string | undefined;
   readonly limits: MessageLimits;
   readonly allowComments: boolean;
@@ -258,6 +274,13 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
   assertPositive(skew, 'maxClockSkewSeconds');
   if (policy.maxMessageAgeSeconds !== undefined)
     assertPositive(policy.maxMessageAgeSeconds, 'maxMessageAgeSeconds');
+  const credentialValidation = policy.credentialValidation ?? 'AtReceipt';
+  if (!['AtReceipt', 'AtSignedTime'].includes(credentialValidation)) {
+    throw new TypeError('credentialValidation must be AtReceipt or AtSignedTime');
+  }
+  if (credentialValidation === 'AtSignedTime' && policy.maxMessageAgeSeconds === undefined) {
+    throw new TypeError('credentialValidation AtSignedTime needs maxMessageAgeSeconds');
+  }
   const limits: MessageLimits = Object.freeze({ ...DEFAULT_LIMITS, ...policy.limits });
   for (const [k, v] of Object.entries(limits)) {
     if (!Number.isInteger(v) || v <= 0)
@@ -273,6 +296,7 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     requireExpires: policy.requireExpires ?? false,
     maxClockSkewSeconds: skew,
     maxMessageAgeSeconds: policy.maxMessageAgeSeconds,
+    credentialValidation,
     actor: policy.actor,
     limits,
     allowComments: policy.allowComments === true,

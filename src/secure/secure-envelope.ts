@@ -120,7 +120,13 @@ function secureDocument(
 
   const timestamp = createTimestamp(doc, now, policy.timestampTtlSeconds, newId('TS'));
   security.appendChild(timestamp);
-  const attachment = options.credential.attach({ document: doc, security, newId, now });
+  const attachment = options.credential.attach({
+    document: doc,
+    security,
+    newId,
+    now,
+    protectionLevel: policy.protectionLevel,
+  });
   const signingKey = attachment.signingKey;
   ensureBodyId(env.body, newId);
   if (policy.protectionLevel === 'None') return;
