@@ -18,8 +18,6 @@ export interface ParsedMessage {
   /** Our Security header, when there is one. */
   readonly security: Element | undefined;
   readonly ids: IdIndex;
-  /** Size of the message as received, in bytes. */
-  readonly bytes: number;
 }
 
 /**
@@ -43,8 +41,7 @@ export function parseMessage(
   if (ours.length > 1)
     throw reject('MalformedMessage', 'more than one Security header for our role');
   refuseStrayBodies(document, soap.body);
-  const bytes = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  return { document, soap, security: ours[0], ids: IdIndex.build(document), bytes };
+  return { document, soap, security: ours[0], ids: IdIndex.build(document) };
 }
 
 function refuseStrayBodies(doc: Document, body: Element): void {
