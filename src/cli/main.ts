@@ -11,11 +11,13 @@ import { processIo } from './io.js';
 import type { CliIo } from './io.js';
 import { openCommand } from './open-command.js';
 import { secureCommand } from './secure-command.js';
+import { doctorCommand } from './doctor-command.js';
+import { pkiCommand } from './pki-command.js';
 
 export type { CliIo } from './io.js';
 export { EXIT } from './args.js';
 
-const COMMANDS: readonly Command[] = [secureCommand, openCommand];
+const COMMANDS: readonly Command[] = [secureCommand, openCommand, pkiCommand, doctorCommand];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -21,6 +21,8 @@ import type { Command } from './args.js';
 import type { CliIo } from './io.js';
 import { buildTrustStore, loadServiceKeys, readCertificates } from './open-setup.js';
 import { SUITE_NAMES } from './secure-command.js';
+import { checkContract } from '../policy/contract-check.js';
+import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 const USAGE = `Usage: wsseq open --in FILE (--service-key FILE --service-cert FILE | --service-pfx FILE)
                   [--passphrase-env VAR] --trust FILE [options]
@@ -66,6 +68,7 @@ Policy:
   --now ISO-8601          the instant to check at (Timestamp and certificate validity)
   --max-clock-skew SECONDS  tolerated skew on Timestamp and certificate dates (default 300)
 
+${WSDL_USAGE}
   -h, --help              show this help
 
 Protection level: the library's own default is EncryptAndSign (a service should demand
@@ -94,6 +97,7 @@ const FLAGS = {
   'max-clock-skew': { type: 'string' },
   suite: { type: 'string', multiple: true },
   'allow-insecure': { type: 'boolean' },
+  ...WSDL_FLAGS,
 } as const;
 
 /** `wsseq open`. */
@@ -113,6 +117,7 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
       ? undefined
       : seconds(flags['max-clock-skew'], 'max-clock-skew');
   const requireEncryption = flags['require-encryption'] === true;
+  const contract = await readContract(flags, io, flags['allow-insecure'] === true);
   const serviceKeys = await loadServiceKeys(
     {
       serviceKeys: flags['service-key'] ?? [],
@@ -144,7 +149,10 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
   const known = await readCertificates(io, 'known-cert', flags['known-cert']);
   const suites = (flags.suite ?? []).map((s) => oneOf(s, SUITE_NAMES, 'suite'));
   const policy: ReceiverPolicy = {
-    protectionLevel: requireEncryption ? 'EncryptAndSign' : 'Sign',
+    ...contract?.receiver,
+    protectionLevel: requireEncryption
+      ? 'EncryptAndSign'
+      : (contract?.receiver.protectionLevel ?? 'Sign'),
     ...(suites.length > 0 ? { algorithmSuites: suites } : {}),
     ...(skew === undefined ? {} : { maxClockSkewSeconds: skew }),
     ...(flags['allow-insecure'] === true ? { allowInsecureAlgorithms: true } : {}),
@@ -163,6 +171,7 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
   let result: OpenResult;
   try {
     result = await opener.open(message);
+    if (contract) checkContract(contract, result.context);
   } catch (err) {
     if (!isWsseqError(err)) throw err;
     io.stdout(`${JSON.stringify(describeRejection(err))}\n`);

@@ -34,6 +34,7 @@ import {
 } from './args.js';
 import type { Command, FlagValues } from './args.js';
 import type { CliIo } from './io.js';
+import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 /** Every algorithm suite name, in the library's order. */
 export const SUITE_NAMES = Object.keys(ALGORITHM_SUITES) as AlgorithmSuiteName[];
@@ -87,6 +88,7 @@ Policy:
   --ttl SECONDS         Timestamp lifetime (default 300; 0: no Expires)
   --now ISO-8601        the instant to stamp instead of the clock
 
+${WSDL_USAGE}
   -h, --help            show this help
 
 Exit status: 0 secured, 2 usage error (bad flag, unreadable file, wrong passphrase, input
@@ -114,6 +116,7 @@ const FLAGS = {
   'key-transport': { type: 'string' },
   ttl: { type: 'string' },
   now: { type: 'string' },
+  ...WSDL_FLAGS,
 } as const;
 
 type SecureFlags = FlagValues<typeof FLAGS>;
@@ -129,11 +132,22 @@ export const secureCommand: Command = {
 async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const inPath = required(flags.in, 'in');
-  const signOnly = flags['sign-only'] === true;
+  const contract = await readContract(flags, io, flags['allow-insecure'] === true);
+  const explicit = senderPolicy(flags);
+  const policy: SenderPolicy = contract
+    ? {
+        ...contract.sender,
+        ...explicit,
+        protectionLevel:
+          flags['sign-only'] === true
+            ? 'Sign'
+            : (contract.sender.protectionLevel ?? 'EncryptAndSign'),
+      }
+    : explicit;
+  const signOnly = policy.protectionLevel !== 'EncryptAndSign';
   if (!signOnly && flags['service-cert'] === undefined) {
     throw new UsageError('missing --service-cert (or give --sign-only)');
   }
-  const policy = senderPolicy(flags);
   const material = await clientMaterial(flags, io);
   const serviceCert = await readServiceCertificate(flags['service-cert'], io);
   const now = flags.now === undefined ? undefined : instant(flags.now, 'now');

@@ -209,12 +209,71 @@ export interface VerifyContext {
   readonly ids: IdIndex;
   /** Refuse comments inside signed content (they hide text from c14n). */
   readonly allowComments: boolean;
+  /** Canonical forms and digests shared by every signature of one message. */
+  readonly digests?: DigestCache;
+}
+
+/**
+ * One message's canonicalization work, shared by its signatures: each element is
+ * canonicalized once per set of options and hashed once per algorithm, and the characters
+ * canonicalized in all are bounded. Without it a message repeating signatures over a large
+ * Body (each reference costing a full canonicalization and hash before any trust decision)
+ * costs minutes of CPU.
+ */
+export class DigestCache {
+  readonly #forms = new Map<Element, Map<string, { text: string; hadComments: boolean }>>();
+  readonly #digests = new Map<string, Map<string, Buffer>>();
+  #budget: number;
+
+  /** `budget`: most characters canonicalized for the message (cache hits are free). */
+  constructor(budget: number) {
+    this.#budget = budget;
+  }
+
+  /** @throws WsseqError `LimitExceeded` when the budget is spent. */
+  canonical(el: Element, options: CanonicalizeOptions): { text: string; hadComments: boolean } {
+    const key = `${options.withComments === true ? 'c' : ''}|${(options.inclusivePrefixes ?? []).join(' ')}`;
+    let byOptions = this.#forms.get(el);
+    if (!byOptions) {
+      byOptions = new Map();
+      this.#forms.set(el, byOptions);
+    }
+    let found = byOptions.get(key);
+    if (!found) {
+      found = canonicalize(el, options);
+      this.#budget -= found.text.length;
+      if (this.#budget < 0) {
+        throw reject(
+          'LimitExceeded',
+          'the signatures ask for more canonicalization than the message size allows',
+        );
+      }
+      byOptions.set(key, found);
+    }
+    return found;
+  }
+
+  /** The digest of a canonical text, computed once per algorithm. */
+  digest(text: string, algorithm: string): Buffer {
+    let byAlgorithm = this.#digests.get(text);
+    if (!byAlgorithm) {
+      byAlgorithm = new Map();
+      this.#digests.set(text, byAlgorithm);
+    }
+    let d = byAlgorithm.get(algorithm);
+    if (!d) {
+      d = createHash(algorithm).update(text, 'utf8').digest();
+      byAlgorithm.set(algorithm, d);
+    }
+    return d;
+  }
 }
 
 /**
  * Check the SignatureValue with `key`, then every reference's digest.
  * @throws WsseqError `SignatureInvalid`, `SecurityTokenUnavailable` (a reference resolves to
- *   nothing), `PolicyViolation` (a comment inside signed content).
+ *   nothing), `PolicyViolation` (a comment inside signed content), `LimitExceeded` (the
+ *   message's canonicalization budget is spent).
  */
 export function verifySignature(
   parsed: ParsedSignature,
@@ -238,11 +297,16 @@ export function verifySignature(
     if (target === parsed.element || isAncestor(target, parsed.element)) {
       throw reject('SignatureInvalid', 'a reference covers the signature itself');
     }
-    const c = canonicalize(target, ref.c14n);
+    const c = ctx.digests
+      ? ctx.digests.canonical(target, ref.c14n)
+      : canonicalize(target, ref.c14n);
     if (c.hadComments && !ctx.allowComments) {
       throw reject('PolicyViolation', `signed element ${target.tagName} contains a comment`);
     }
-    const digest = createHash(NODE_HASH[ref.digestAlgorithm]).update(c.text, 'utf8').digest();
+    const hash = NODE_HASH[ref.digestAlgorithm];
+    const digest = ctx.digests
+      ? ctx.digests.digest(c.text, hash)
+      : createHash(hash).update(c.text, 'utf8').digest();
     if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) {
       throw reject('SignatureInvalid', `the digest of ${ref.uri} does not match`);
     }

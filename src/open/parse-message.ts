@@ -18,6 +18,8 @@ export interface ParsedMessage {
   /** Our Security header, when there is one. */
   readonly security: Element | undefined;
   readonly ids: IdIndex;
+  /** Size of the message as received, in bytes. */
+  readonly bytes: number;
 }
 
 /**
@@ -41,7 +43,8 @@ export function parseMessage(
   if (ours.length > 1)
     throw reject('MalformedMessage', 'more than one Security header for our role');
   refuseStrayBodies(document, soap.body);
-  return { document, soap, security: ours[0], ids: IdIndex.build(document) };
+  const bytes = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
+  return { document, soap, security: ours[0], ids: IdIndex.build(document), bytes };
 }
 
 function refuseStrayBodies(doc: Document, body: Element): void {

@@ -7,11 +7,12 @@
 import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
-import { parseSignature, verifySignature } from '../dsig/verify.js';
+import { DigestCache, parseSignature, verifySignature } from '../dsig/verify.js';
 import type { VerifiedSignature } from '../dsig/verify.js';
 import type { Certificate } from '../trust/certificate.js';
 import { readX509Token, tokenValueType } from '../wss/binary-security-token.js';
 import { readTimestamp } from '../wss/timestamp.js';
+import type { CertificateCache } from '../wss/token-cache.js';
 import type { Timestamp } from '../wss/timestamp.js';
 import { childElements, isElement } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
@@ -30,6 +31,9 @@ import { resolveSigner, selectServiceKeys } from './keys.js';
 import { processReferenceList } from './reference-list.js';
 import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
 import type { ParsedMessage } from './parse-message.js';
+
+/** Characters of canonicalization every message may spend beyond three times its size. */
+const CANONICALIZATION_ALLOWANCE = 1 << 20;
 
 export interface SignatureResult {
   readonly verified: VerifiedSignature;
@@ -59,6 +63,8 @@ export interface ProcessOptions {
   readonly serviceKeys: readonly ServiceKey[];
   /** Certificates the service knows, for references by thumbprint, SKI or issuer-serial. */
   readonly knownCertificates: readonly Certificate[];
+  /** Parsed BinarySecurityToken certificates, reused across messages. */
+  readonly certificateCache?: CertificateCache;
   /** Told of each data algorithm used, before the plaintext is parsed. */
   readonly onDecrypt: (algorithm: string) => void;
 }
@@ -96,7 +102,7 @@ export function processSecurityHeader(
   for (const e of entries) {
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
       if (tokenValueType(e) === VALUE_TYPE.x509v3)
-        tokens.set(e, readX509Token(e, policy.relaxations));
+        tokens.set(e, readX509Token(e, policy.relaxations, options.certificateCache));
     }
   }
 
@@ -104,6 +110,8 @@ export function processSecurityHeader(
   const signatures: SignatureResult[] = [];
   const decrypted: DecryptedPart[] = [];
   const symmetricKeys = new Map<Element, SymmetricKeyToken>();
+  // Every signature's references share one canonicalization budget: three times the message.
+  const digests = new DigestCache(3 * msg.bytes + CANONICALIZATION_ALLOWANCE);
   // Entries may be replaced as we go (an encrypted Signature is decrypted in place), so walk
   // the live sibling chain rather than the snapshot.
   for (let e = security.firstChild; e; e = e.nextSibling) {
@@ -131,6 +139,7 @@ export function processSecurityHeader(
       const verified = verifySignature(parsed, key, {
         ids: msg.ids,
         allowComments: policy.allowComments,
+        digests,
       });
       signatures.push({ verified, signer });
     } else if (isDerivedKeyToken(e)) {

@@ -46,7 +46,7 @@ export function processReferenceList(
     options.onDecrypt(data.algorithm);
     msg.ids.removeSubtree(wrapper ?? dataEl);
     try {
-      const inserted = decryptInPlace(data, key);
+      const inserted = decryptInPlace(data, key, policy.limits);
       let element = data.type === 'Content' ? parent : inserted.find(isElement);
       if (!element) throw new DecryptionError();
       if (wrapper) {

@@ -188,7 +188,7 @@ export function contentKeyLength(data: ParsedEncryptedData): number {
 export function decryptInPlace(
   data: ParsedEncryptedData,
   key: Buffer,
-  limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  limits: ParseLimits,
 ): Node[] {
   const plaintext = decryptData(data.algorithm, key, data.cipherValue).toString('utf8');
   const el = data.element;

@@ -1,0 +1,14 @@
+import { envelopeOfSize, loadScenarios } from './scenarios.js';
+const [s] = await loadScenarios();
+const size = Number(process.argv[2] ?? 1024 * 1024);
+const n = Number(process.argv[3] ?? 3);
+const wire = s!.securer.secure(envelopeOfSize(size));
+await s!.opener.open(wire);
+let c = process.cpuUsage();
+for (let i = 0; i < n; i++) await s!.opener.open(wire);
+let d = process.cpuUsage(c);
+console.log('open cpu ms', ((d.user + d.system) / 1000 / n).toFixed(2));
+c = process.cpuUsage();
+for (let i = 0; i < n; i++) s!.securer.secure(envelopeOfSize(size));
+d = process.cpuUsage(c);
+console.log('secure cpu ms', ((d.user + d.system) / 1000 / n).toFixed(2));
