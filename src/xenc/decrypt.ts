@@ -19,7 +19,7 @@ import {
 } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS } from '../xml/ns.js';
-import { DEFAULT_PARSE_LIMITS, checkStructure } from '../xml/parse.js';
+import { checkStructure } from '../xml/parse.js';
 import type { ParseLimits } from '../xml/parse.js';
 import { decryptData, isBlockCipher, keyLengthOf } from './cipher.js';
 import { unwrapKey } from './key-transport.js';
