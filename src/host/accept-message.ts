@@ -132,6 +132,24 @@ export async function acceptMessage(
     ({ envelope, body } = readPlainEnvelope(bytes));
   }
 
+  try {
+    return await finishAccept(message, config, transport, opened, envelope, body);
+  } catch (err) {
+    // Rejected after the opener reserved the replay keys: free them.
+    await settleReplay(opened, 'release');
+    throw err;
+  }
+}
+
+async function finishAccept(
+  message: QueuedMessage,
+  config: AcceptConfig,
+  transport: VerifiedTransportMessage | undefined,
+  opened: OpenResult | undefined,
+  envelope: string,
+  body: string,
+): Promise<AcceptedMessage> {
+  const { mode } = config;
   if (mode === 'Both' && transport && opened) {
     const signing = opened.context.signingCertificate;
     if (!signing?.equals(transport.certificate)) {
@@ -180,6 +198,22 @@ export async function acceptMessage(
     }
   }
   return { envelope, body, context, opened };
+}
+
+/**
+ * Commit or release the replay keys the opener reserved for this message.
+ *
+ * TODO(replay): OpenResult gains `commit()` and `release()` with the replay cache (in
+ * progress in src/open and src/replay). Until that lands on main this calls them only where
+ * they exist; then call `opened.commit()` / `opened.release()` directly.
+ */
+export async function settleReplay(
+  opened: OpenResult | undefined,
+  action: 'commit' | 'release',
+): Promise<void> {
+  if (!opened) return;
+  const fn: unknown = (opened as unknown as Record<string, unknown>)[action];
+  if (typeof fn === 'function') await (fn as () => unknown).call(opened);
 }
 
 function certificateIdentity(cert: Certificate): Identity {

@@ -6,7 +6,7 @@
 import { isWsseqError } from '../errors.js';
 import type { WsseqError } from '../errors.js';
 import { createOpener } from '../open/open-envelope.js';
-import type { OpenOptions, OpenResult, Opener } from '../open/open-envelope.js';
+import type { OpenOptions, Opener } from '../open/open-envelope.js';
 import type { ServiceKey } from '../open/keys.js';
 import type { Certificate } from '../trust/certificate.js';
 import { createIdentityMapper } from '../trust/mapping.js';
@@ -19,7 +19,7 @@ import {
 } from '../transport/modes.js';
 import type { SecurityMode } from '../transport/modes.js';
 import type { Delivery, QueueAdapter, QueuedMessage } from '../transport/queue/types.js';
-import { ExpiredInTransit, acceptMessage } from './accept-message.js';
+import { ExpiredInTransit, acceptMessage, settleReplay } from './accept-message.js';
 import type { AcceptConfig, AuthorizeHook, ServiceContext } from './accept-message.js';
 import { RECEIVE_ERROR_HANDLING, deadLetterMessage, disposeMessage } from './dispose.js';
 import type { ReceiveErrorHandling } from './dispose.js';
@@ -44,7 +44,14 @@ export type ServiceHandler = (request: ServiceRequest) => void | Promise<void>;
 export interface ServiceOptions {
   readonly queue: QueueAdapter;
   readonly mode: SecurityMode;
-  /** Message security (Message, Both): an opener, or the options to make one. */
+  /**
+   * Message security (Message, Both): an opener, or the options to make one. With a replay
+   * cache in it, a message's replay keys are committed after the handler succeeded (before
+   * the acknowledgement) and released when the handler fails or the message is rejected
+   * after opening. A redelivered message refused as a `Replay` is retried, not rejected (its
+   * earlier attempt may have died holding the reservation): give the cache a lease shorter
+   * than the queue's redelivery lease, and `retryDelayMs × maxRetries` longer than it.
+   */
   readonly opener?: Opener;
   readonly open?: OpenOptions;
   /** Validates transport certificates, purpose client (Transport, Both). */
@@ -285,6 +292,12 @@ export function createService(options: ServiceOptions): Service {
               reason,
             });
           }
+        } else if (isWsseqError(err) && err.code === 'Replay' && delivery.deliveryCount > 1) {
+          // A redelivery seen as a replay: most likely our own earlier attempt crashed while
+          // holding the reservation (it lapses after the replay cache's lease), or committed
+          // but died before the acknowledgement. Retried like a failure: accepted once the
+          // lease lapsed, poison (HandlerFailed, reason Replay) if it never does.
+          await handlerFailed(item, err);
         } else if (isWsseqError(err)) {
           await rejected(item, err);
         } else {
@@ -400,22 +413,6 @@ export function createService(options: ServiceOptions): Service {
     },
     stopped,
   };
-}
-
-/**
- * TODO(replay): when the opener has a replay cache, OpenResult will carry `commit()` and
- * `release()` for the reservation of its replay keys: commit after the handler succeeded
- * (before the acknowledgement), release when it failed, so a redelivered message (retry, or a
- * receiver that crashed mid-handler) is not rejected as a replay. Until OpenResult has them,
- * this calls them only where they exist.
- */
-async function settleReplay(
-  opened: OpenResult | undefined,
-  action: 'commit' | 'release',
-): Promise<void> {
-  if (!opened) return;
-  const fn: unknown = (opened as unknown as Record<string, unknown>)[action];
-  if (typeof fn === 'function') await (fn as () => unknown).call(opened);
 }
 
 function asError(err: unknown): Error {

@@ -10,11 +10,11 @@ import type { QueueAdapter } from '../../../src/transport/queue/types.js';
 import { QUEUE_PROPERTY } from '../../../src/transport/queue/types.js';
 import { getTestPki, orderEnvelope } from '../../helpers.js';
 import type { TestPki } from '../../helpers.js';
-import { createFakeQueue } from './fake-queue.js';
+import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { runService, testClient, testServiceOptions } from './harness.js';
 
 let n = 0;
-const newQueue = (): QueueAdapter => createFakeQueue(`errors-${n++}`);
+const newQueue = (): QueueAdapter => createMemoryQueue(`errors-${n++}`);
 
 describe('receive error handling', () => {
   let pki: TestPki;

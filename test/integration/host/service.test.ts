@@ -7,13 +7,14 @@ import { createClient } from '../../../src/host/create-client.js';
 import { createService } from '../../../src/host/create-service.js';
 import type { ServiceEvent } from '../../../src/host/events.js';
 import type { QueueAdapter } from '../../../src/transport/queue/types.js';
-import { getTestPki, orderEnvelope } from '../../helpers.js';
+import { createMemoryReplayCache } from '../../../src/replay/memory.js';
+import { TEST_NOW, getTestPki, orderEnvelope, testOpener } from '../../helpers.js';
 import type { TestPki } from '../../helpers.js';
-import { createFakeQueue } from './fake-queue.js';
+import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { rejectionCodes, runService, testClient, testServiceOptions } from './harness.js';
 
 let n = 0;
-const newQueue = (): QueueAdapter => createFakeQueue(`service-${n++}`);
+const newQueue = (): QueueAdapter => createMemoryQueue(`service-${n++}`);
 
 describe('service host', () => {
   let pki: TestPki;
@@ -102,6 +103,37 @@ describe('service host', () => {
       expect(run.events.map((e) => e.type)).toEqual(['accepted', 'rejected']);
       expect(rejectionCodes(run)).toEqual(['PolicyViolation']);
       expect(run.handled.map((r) => r.body.includes('allowed'))).toEqual([true]);
+    });
+  });
+
+  describe('replay cache in the opener', () => {
+    it('a failed handler releases the keys (the retry is accepted); a copy after the commit is a Replay', async () => {
+      const q = newQueue();
+      const replayCache = createMemoryReplayCache({ now: () => TEST_NOW });
+      const wire = testClient(pki, q, 'Message');
+      await wire.send(orderEnvelope());
+      const original = await q.receive();
+      await q.send(original!.body, { id: 'first' });
+      await original!.ack();
+      let calls = 0;
+      const run = await runService(
+        {
+          ...testServiceOptions(pki, q, 'Message'),
+          opener: testOpener(pki, {}, { replayCache }),
+          handler: () => {
+            if (++calls === 1) throw new Error('transient');
+          },
+        },
+        1,
+      );
+      expect(run.events.map((e) => e.type)).toEqual(['retried', 'accepted']);
+      await q.send(original!.body, { id: 'copy' });
+      const again = await runService(
+        { ...testServiceOptions(pki, q, 'Message'), opener: testOpener(pki, {}, { replayCache }) },
+        1,
+      );
+      expect(rejectionCodes(again)).toEqual(['Replay']);
+      expect(again.events[0]).toMatchObject({ messageId: 'copy' });
     });
   });
 

@@ -14,7 +14,7 @@ import type { QueueAdapter } from '../../../src/transport/queue/types.js';
 import { TRANSPORT_PROPERTY } from '../../../src/transport/transport-security.js';
 import { getTestPki, orderEnvelope, TEST_NOW } from '../../helpers.js';
 import type { TestCredential, TestPki } from '../../helpers.js';
-import { createFakeQueue } from '../host/fake-queue.js';
+import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import {
   rejectionCodes,
   runService,
@@ -48,7 +48,7 @@ describe('HTTPS hop', () => {
 
   async function gateway(
     clientCertificate: ClientCertificateMode,
-    queue: QueueAdapter = createFakeQueue(`https-${n++}`),
+    queue: QueueAdapter = createMemoryQueue(`https-${n++}`),
   ): Promise<{ gw: HttpsGateway; queue: QueueAdapter }> {
     const gw = await createHttpsGateway({
       key: pki.service.privateKeyPem,
