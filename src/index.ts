@@ -69,3 +69,94 @@ export type {
 } from './policy/policy.js';
 export type { KeyReferenceStyle } from './wss/token-reference.js';
 export type { Timestamp } from './wss/timestamp.js';
+
+// Credentials: UserName and IssuedToken, and the plug-in interface.
+export type {
+  Identity,
+  ReceiverCredential,
+  MessageEvidence,
+  SignatureEvidence,
+  Authentication,
+  Attachment,
+  AttachContext,
+  SigningKey,
+} from './credentials/types.js';
+export { certificateAuthenticator } from './credentials/x509.js';
+export { usernameCredential, usernameAuthenticator } from './credentials/username.js';
+export type {
+  UsernameCredentialOptions,
+  UsernameSigningCertificate,
+  UsernameAuthenticatorOptions,
+  UserValidator,
+  UserValidation,
+  PasswordDigestEvidence,
+  PasswordType,
+} from './credentials/username.js';
+export {
+  createUserStore,
+  hashPassword,
+  verifyPassword,
+  verifyPasswordDigest,
+} from './credentials/user-store.js';
+export type {
+  UserRecord,
+  UserStoreOptions,
+  SecretProvider,
+  ScryptParams,
+} from './credentials/user-store.js';
+export { issuedTokenCredential, issuedTokenAuthenticator } from './credentials/issued-jwt.js';
+export type {
+  IssuedTokenCredentialOptions,
+  IssuedTokenAuthenticatorOptions,
+  TrustedIssuer,
+} from './credentials/issued-jwt.js';
+export { issueToken, readStsKey } from './credentials/sts.js';
+export type {
+  IssueTokenOptions,
+  TokenConfirmation,
+  StsKey,
+  ReadStsKeyOptions,
+} from './credentials/sts.js';
+export { JWT_TOKEN_TYPE } from './credentials/jwt-token.js';
+export type { JwtAlgorithm } from './credentials/jwt.js';
+
+// Replay protection.
+export type { ReplayCache, ReplayReservation, ReplayCacheOptions } from './replay/replay-cache.js';
+export { createMemoryReplayCache } from './replay/memory.js';
+export type { MemoryReplayCacheOptions } from './replay/memory.js';
+export { openSqliteReplayCache } from './replay/sqlite.js';
+export type { SqliteReplayCache, SqliteReplayCacheOptions } from './replay/sqlite.js';
+export { createRedisReplayCache } from './replay/redis.js';
+export type { RedisReplayCacheOptions } from './replay/redis.js';
+export type { CredentialValidation } from './policy/policy.js';
+
+// Contracts: WS-SecurityPolicy from WSDL.
+export { policyFromWsdl } from './policy/wsdl.js';
+export type {
+  PolicyFromWsdlOptions,
+  PolicyFromWsdlResult,
+  SecurityRequirements,
+  IssuedTokenRequirement,
+  UserNameTokenRequirement,
+  SupportingTokenRequirement,
+  X509TokenRequirement,
+  WssOptions,
+  IncludeToken,
+} from './policy/wsdl.js';
+export { checkContract } from './policy/contract-check.js';
+
+// Certificate tooling.
+export { diagnoseCertificate, isCertificateUsable } from './doctor/diagnose.js';
+export type {
+  DiagnoseCertificateOptions,
+  CertificateFinding,
+  CertificateCheck,
+} from './doctor/diagnose.js';
+export { formatFindings } from './doctor/report.js';
+export { initDevelopmentPki } from './pki/init.js';
+export type {
+  InitDevelopmentPkiOptions,
+  InitDevelopmentPkiResult,
+  DevelopmentClient,
+} from './pki/init.js';
+export type { CertificatePurpose } from './trust/validate.js';
