@@ -201,19 +201,16 @@ async function finishAccept(
 }
 
 /**
- * Commit or release the replay keys the opener reserved for this message.
- *
- * TODO(replay): OpenResult gains `commit()` and `release()` with the replay cache (in
- * progress in src/open and src/replay). Until that lands on main this calls them only where
- * they exist; then call `opened.commit()` / `opened.release()` directly.
+ * Commit or release the replay keys the opener reserved for this message (no-ops without a
+ * replay cache).
  */
 export async function settleReplay(
   opened: OpenResult | undefined,
   action: 'commit' | 'release',
 ): Promise<void> {
   if (!opened) return;
-  const fn: unknown = (opened as unknown as Record<string, unknown>)[action];
-  if (typeof fn === 'function') await (fn as () => unknown).call(opened);
+  if (action === 'commit') await opened.commit();
+  else await opened.release();
 }
 
 function certificateIdentity(cert: Certificate): Identity {

@@ -204,10 +204,11 @@ export function createService(options: ServiceOptions): Service {
   };
 
   const fault = async (item: InFlight, error: Error): Promise<void> => {
-    await settle(item, () => item.delivery.retry(0));
     faultError ??= error;
-    emit({ type: 'faulted', messageId: item.delivery.id, error });
+    // Stop receiving first, so that no worker takes the message back before the stop.
     void stop();
+    await settle(item, () => item.delivery.retry(0));
+    emit({ type: 'faulted', messageId: item.delivery.id, error });
   };
 
   const handlerFailed = async (item: InFlight, err: unknown): Promise<void> => {

@@ -2,7 +2,7 @@
  * Poison handling with each error mode (WCF ReceiveErrorHandling), for security rejections
  * (never retried) and for handler failures (retried, then poison).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createService } from '../../../src/host/create-service.js';
 import { REJECT_DISPOSITION_PROPERTY } from '../../../src/host/dispose.js';
 import type { ServiceEvent } from '../../../src/host/events.js';
@@ -10,16 +10,18 @@ import type { QueueAdapter } from '../../../src/transport/queue/types.js';
 import { QUEUE_PROPERTY } from '../../../src/transport/queue/types.js';
 import { getTestPki, orderEnvelope } from '../../helpers.js';
 import type { TestPki } from '../../helpers.js';
-import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { runService, testClient, testServiceOptions } from './harness.js';
+import { queueKinds } from './queues.js';
 
-let n = 0;
-const newQueue = (): QueueAdapter => createMemoryQueue(`errors-${n++}`);
-
-describe('receive error handling', () => {
+describe.each(queueKinds())('receive error handling on the $label queue', (kind) => {
   let pki: TestPki;
+  let n = 0;
+  const newQueue = (): Promise<QueueAdapter> => kind.make(`errors-${n++}`);
   beforeAll(async () => {
     pki = await getTestPki();
+  });
+  afterAll(async () => {
+    await kind.cleanup();
   });
 
   /** An untrusted client's message: a deterministic rejection. */
@@ -29,7 +31,7 @@ describe('receive error handling', () => {
 
   describe('a rejected message (not retried)', () => {
     it('Move: to the poison queue with the code and reason', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       const id = await untrustedMessage(q);
       const run = await runService(
         { ...testServiceOptions(pki, q, 'Message'), errorMode: 'Move' },
@@ -46,7 +48,7 @@ describe('receive error handling', () => {
     });
 
     it('Drop: acknowledged and gone, reported by the event only', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       await untrustedMessage(q);
       const run = await runService(
         { ...testServiceOptions(pki, q, 'Message'), errorMode: 'Drop' },
@@ -58,7 +60,7 @@ describe('receive error handling', () => {
     });
 
     it('Reject: copied to the poison queue flagged for the sender, with its source queue', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       const id = await untrustedMessage(q);
       const run = await runService(
         { ...testServiceOptions(pki, q, 'Message'), errorMode: 'Reject' },
@@ -74,8 +76,8 @@ describe('receive error handling', () => {
     });
 
     it('Reject: to the configured reject queue when there is one', async () => {
-      const q = newQueue();
-      const nack = newQueue();
+      const q = await newQueue();
+      const nack = await newQueue();
       await untrustedMessage(q);
       await runService(
         { ...testServiceOptions(pki, q, 'Message'), errorMode: 'Reject', rejectQueue: nack },
@@ -86,7 +88,7 @@ describe('receive error handling', () => {
     });
 
     it('Fault: the message stays in the queue and the service stops with the error', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       await untrustedMessage(q);
       const events: ServiceEvent[] = [];
       const service = createService({
@@ -107,7 +109,7 @@ describe('receive error handling', () => {
 
   describe('a handler that fails', () => {
     it('is retried with a delay, and a later success acknowledges the message', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       await testClient(pki, q, 'Message').send(orderEnvelope());
       let calls = 0;
       const run = await runService(
@@ -127,7 +129,7 @@ describe('receive error handling', () => {
 
     for (const errorMode of ['Move', 'Drop', 'Reject'] as const) {
       it(`${errorMode}: after maxRetries the message is poison`, async () => {
-        const q = newQueue();
+        const q = await newQueue();
         await testClient(pki, q, 'Message').send(orderEnvelope());
         const run = await runService(
           {
@@ -153,7 +155,7 @@ describe('receive error handling', () => {
     }
 
     it('Fault: after maxRetries the service stops and the message stays', async () => {
-      const q = newQueue();
+      const q = await newQueue();
       await testClient(pki, q, 'Message').send(orderEnvelope());
       const service = createService({
         ...testServiceOptions(pki, q, 'Message'),

@@ -15,10 +15,14 @@ export type QueueFactory = (name: string) => Promise<QueueAdapter>;
 
 const MODES: readonly SecurityMode[] = ['None', 'Transport', 'Message', 'Both'];
 
+/**
+ * @param cleanup called after every queue was closed, with the names of the queues used
+ *   (main, poison and dead-letter queues).
+ */
 export function describeModes(
   label: string,
   makeQueue: QueueFactory,
-  cleanup?: () => Promise<void>,
+  cleanup?: (queueNames: readonly string[]) => Promise<void>,
 ): void {
   describe(`security modes over ${label}`, () => {
     let pki: TestPki;
@@ -33,8 +37,9 @@ export function describeModes(
       pki = await getTestPki();
     });
     afterAll(async () => {
+      const names = opened.flatMap((q) => [q.name, q.poisonQueue().name, q.deadLetterQueue().name]);
       for (const q of opened) await q.close().catch(() => undefined);
-      await cleanup?.();
+      await cleanup?.(names);
     });
 
     for (const mode of MODES) {
