@@ -15,7 +15,7 @@ import type { TrustStore } from '../trust/validate.js';
 import { hasMessageSecurity, hasTransportSecurity } from '../transport/modes.js';
 import type { SecurityMode } from '../transport/modes.js';
 import type { QueuedMessage } from '../transport/queue/types.js';
-import { hasTransportSignature, verifyTransportMessage } from '../transport/transport-security.js';
+import { claimedTransportHop, verifyTransportMessage } from '../transport/transport-security.js';
 import type { VerifiedTransportMessage } from '../transport/transport-security.js';
 import { readPlainEnvelope } from './plain-envelope.js';
 
@@ -113,7 +113,9 @@ export async function acceptMessage(
       throw err;
     }
     bytes = transport.body;
-  } else if (hasTransportSignature(message.properties)) {
+  } else if (claimedTransportHop(message.properties) === 'queue') {
+    // The sender chose Transport or Both. (An HTTPS gateway's attestation of its hop is
+    // ignored here: it describes the hop, which this receiver does not rely on.)
     throw new PolicyError(
       'PolicyViolation',
       `a transport-secured message reached a receiver in mode ${mode}`,

@@ -14,7 +14,8 @@
  * Otherwise the gateway attests the hop: it signs the message as an `https` hop with its own
  * key (by default its TLS key and certificate), naming the TLS client certificate, which
  * becomes the hop's transport certificate (the one `Both` compares with the message signer).
- * Services accept such attestations only from gateways they list in `trustedGateways`.
+ * Services accept such attestations only from gateways they list in `trustedGateways`;
+ * services in mode None or Message ignore them (they do not rely on the hop).
  */
 import { randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
@@ -29,7 +30,11 @@ import { loadPrivateKey } from '../credentials/key-material.js';
 import { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
 import type { QueueAdapter } from './queue/types.js';
-import { hasTransportSignature, protectTransportMessage } from './transport-security.js';
+import {
+  hasTransportSignature,
+  protectTransportMessage,
+  withoutTransportProperties,
+} from './transport-security.js';
 import type { TransportCredential } from './transport-security.js';
 
 /** IIS's client certificate settings. */
@@ -150,6 +155,7 @@ export async function createHttpsGateway(options: HttpsGatewayOptions): Promise<
       let body = posted.body;
       let properties = posted.properties;
       if (!hasTransportSignature(properties)) {
+        properties = withoutTransportProperties(properties);
         const sealed = protectTransportMessage(body, {
           id: posted.id,
           destination: options.queue.name,

@@ -198,6 +198,25 @@ export function hasTransportSignature(properties: Readonly<Record<string, string
   return properties[TRANSPORT_PROPERTY.signature] !== undefined;
 }
 
+/**
+ * The hop a transport signature claims (`queue`: the sender signed; `https`: a gateway
+ * attested), unverified; undefined without a signature.
+ */
+export function claimedTransportHop(
+  properties: Readonly<Record<string, string>>,
+): string | undefined {
+  if (!hasTransportSignature(properties)) return undefined;
+  return properties[TRANSPORT_PROPERTY.hop] ?? 'queue';
+}
+
+/** The properties without any transport security property (what a gateway re-signs). */
+export function withoutTransportProperties(
+  properties: Readonly<Record<string, string>>,
+): Record<string, string> {
+  const reserved = new Set<string>(Object.values(TRANSPORT_PROPERTY));
+  return Object.fromEntries(Object.entries(properties).filter(([k]) => !reserved.has(k)));
+}
+
 export interface VerifyTransportOptions {
   /** The queue the message was received from: it must be the signed destination. */
   readonly queueName: string;

@@ -257,6 +257,31 @@ describe('HTTPS hop', () => {
       expect(rejectionCodes(run)).toEqual(['CertificateRequired']);
     });
 
+    it('Message: a service without transport security ignores the gateway attestation', async () => {
+      const { gw, queue } = await gateway('Require');
+      await testClient(pki, sink(gw, queue, pki.client), 'Message').send(orderEnvelope());
+      const run = await runService(testServiceOptions(pki, queue, 'Message'), 1);
+      expect(run.events.map((e) => e.type)).toEqual(['accepted']);
+      expect(run.handled[0]!.context.transportCertificate).toBeUndefined();
+    });
+
+    it('posted transport properties without a signature are dropped before the attestation', async () => {
+      const { gw, queue } = await gateway('Require');
+      await post(gw, pki.client, {
+        properties: {
+          [TRANSPORT_PROPERTY.hopClientCertificate]: pki.client2.certificate.der.toString('base64'),
+          [TRANSPORT_PROPERTY.encryption]: 'none',
+          'x-app': 'kept',
+        },
+      });
+      const m = await queue.receive();
+      expect(m?.properties[TRANSPORT_PROPERTY.hopClientCertificate]).toBe(
+        pki.client.certificate.der.toString('base64'),
+      );
+      expect(m?.properties[TRANSPORT_PROPERTY.encryption]).toBeUndefined();
+      expect(m?.properties['x-app']).toBe('kept');
+    });
+
     it('an attestation by a gateway the service does not list is CertificateUntrusted', async () => {
       const { gw, queue } = await gateway('Require');
       await post(gw, pki.client);
