@@ -1,0 +1,5 @@
+/** Entry of `npm start`: run the demo in `.wsseq-demo` and exit 1 if anything was unexpected. */
+import { runDemo } from './run-demo.js';
+
+const summary = await runDemo({ color: process.stdout.isTTY });
+process.exitCode = summary.unexpected > 0 ? 1 : 0;

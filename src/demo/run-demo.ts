@@ -1,0 +1,192 @@
+/**
+ * `npm start` / `wsseq demo`: the whole flow on the embedded queue. Clients secure orders with
+ * each credential type in each security mode; services open them; a few messages are
+ * attacks. Each message is sent, then its fate is shown: who sent it, or why it was rejected
+ * and where it went.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { ServiceRequest } from '../host/create-service.js';
+import type { ServiceEvent } from '../host/events.js';
+import type { SecurityMode } from '../transport/modes.js';
+import { QUEUE_PROPERTY } from '../transport/queue/types.js';
+import type { QueuedMessage } from '../transport/queue/types.js';
+import { prepareCast } from './setup.js';
+import { demoSteps } from './steps.js';
+import { MODES, queueName, startServices } from './services.js';
+import { createStyle } from './style.js';
+
+export interface DemoOptions {
+  /** Working directory for the PKI, queues and replay cache. Default `.wsseq-demo`. */
+  readonly dir?: string;
+  readonly write?: (line: string) => void;
+  readonly color?: boolean;
+  /** How long to wait for one message's outcome. Default 20 s. */
+  readonly stepTimeoutMs?: number;
+}
+
+export interface DemoSummary {
+  readonly accepted: number;
+  readonly rejected: number;
+  /** Steps whose outcome was not the expected one (the demo exits non-zero then). */
+  readonly unexpected: number;
+}
+
+type Outcome = { readonly event: ServiceEvent; readonly request: ServiceRequest | undefined };
+
+/** Run the demo; resolves with counts once every message has an outcome. */
+export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
+  const dir = options.dir ?? '.wsseq-demo';
+  const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const s = createStyle(options.color ?? false);
+  const timeoutMs = options.stepTimeoutMs ?? 20_000;
+
+  write(s.bold('wsseq demo: message security for queued SOAP services'));
+  write(s.dim(`working directory ${dir} (queues and replay cache are fresh each run)\n`));
+  await mkdir(dir, { recursive: true });
+  for (const f of [
+    'queues.db',
+    'queues.db-wal',
+    'queues.db-shm',
+    'replay.db',
+    'replay.db-wal',
+    'replay.db-shm',
+  ]) {
+    await rm(join(dir, f), { force: true });
+  }
+
+  write(s.bold('1. Certificates, held out of band'));
+  const cast = await prepareCast(dir);
+  write(
+    `   ${cast.created ? 'created' : 'reusing'} a development PKI in ${relative(process.cwd(), cast.pkiDir) || cast.pkiDir}: ` +
+      'root and issuing CA, service, alice, bob (plus an STS and a stranger, mallory)\n',
+  );
+
+  const outcomes = new Map<string, Outcome>();
+  const requests = new Map<string, ServiceRequest>();
+  const waiters = new Map<string, (o: Outcome) => void>();
+  const services = startServices(
+    dir,
+    cast,
+    (_mode, event) => {
+      if (!('messageId' in event) || event.messageId === undefined) return;
+      if (event.type === 'retried' || event.type === 'returned') return;
+      const outcome = { event, request: requests.get(event.messageId) };
+      outcomes.set(event.messageId, outcome);
+      waiters.get(event.messageId)?.(outcome);
+    },
+    (_mode, request) => {
+      requests.set(request.message.id, request);
+    },
+  );
+  write(s.bold('2. Services'));
+  for (const mode of MODES) write(`   ${queueName(mode).padEnd(18)} security mode ${mode}`);
+  write('');
+
+  const waitFor = (id: string): Promise<Outcome> => {
+    const done = outcomes.get(id);
+    if (done) return Promise.resolve(done);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(new Error(`no outcome for message ${id} after ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.set(id, (o) => {
+        clearTimeout(timer);
+        resolve(o);
+      });
+    });
+  };
+
+  let accepted = 0;
+  let rejected = 0;
+  let unexpected = 0;
+  try {
+    write(s.bold('3. Messages'));
+    for (const step of demoSteps(cast, services.queues)) {
+      write(`   ${s.dim('→')} ${s.cyan(step.mode.padEnd(9))} ${step.title}`);
+      const id = await step.send();
+      const { event, request } = await waitFor(id);
+      let got: string;
+      if (event.type === 'accepted') {
+        accepted++;
+        got = 'accepted';
+        const ctx = request?.context;
+        const credential =
+          ctx?.security?.credentialType ??
+          (ctx?.transportCertificate ? 'transport certificate' : 'anonymous');
+        const who =
+          ctx?.security?.identity.name ?? ctx?.transportCertificate?.subject ?? 'anonymous';
+        const account = ctx?.account ? `, account ${ctx.account.account}` : '';
+        write(
+          `     ${s.green('✔ accepted')}  ${describeOrder(request)} from ${s.bold(who)} (${credential}${account})`,
+        );
+      } else if (
+        event.type === 'rejected' ||
+        event.type === 'poisoned' ||
+        event.type === 'dead-lettered'
+      ) {
+        rejected++;
+        got = event.code;
+        const where =
+          event.type === 'dead-lettered'
+            ? `${queueName(step.mode)};deadletter`
+            : `${queueName(step.mode)};poison`;
+        write(`     ${s.red(`✘ rejected  ${event.code}`)} ${s.dim(`(${event.reason})`)}`);
+        write(`       moved to ${where}`);
+      } else {
+        got = event.type;
+      }
+      if (got !== step.expect) {
+        unexpected++;
+        write(`     ${s.red(`UNEXPECTED: wanted ${step.expect}, got ${got}`)}`);
+      }
+    }
+
+    write('');
+    write(s.bold('4. Where every message went'));
+    for (const mode of MODES) {
+      const queue = services.queues.get(mode);
+      if (!queue) continue;
+      const poison = await listAll(queue.poisonQueue());
+      write(
+        `   ${queueName(mode).padEnd(18)} waiting ${await queue.count()}, poison ${poison.length}`,
+      );
+      for (const m of poison) {
+        write(
+          `     ${s.dim('poison:')} ${m.properties[QUEUE_PROPERTY.rejectCode] ?? '?'} ${s.dim(m.properties[QUEUE_PROPERTY.rejectReason] ?? '')}`,
+        );
+      }
+    }
+  } finally {
+    await services.close();
+  }
+  write('');
+  write(
+    `${s.bold('Done:')} ${accepted} accepted, ${rejected} rejected, nothing lost` +
+      (unexpected > 0 ? `, ${s.red(`${unexpected} unexpected`)}` : '.'),
+  );
+  return { accepted, rejected, unexpected };
+}
+
+/** Read every message of a queue without settling it (they return to it on close). */
+async function listAll(queue: {
+  receive(): Promise<(QueuedMessage & { retry(ms: number): Promise<void> }) | undefined>;
+}): Promise<QueuedMessage[]> {
+  const out: QueuedMessage[] = [];
+  const held: { retry(ms: number): Promise<void> }[] = [];
+  for (let d = await queue.receive(); d; d = await queue.receive()) {
+    out.push(d);
+    held.push(d);
+  }
+  for (const d of held) await d.retry(0);
+  return out;
+}
+
+function describeOrder(request: ServiceRequest | undefined): string {
+  const body = request?.body ?? '';
+  const item = /<m:Item>([^<]*)<\/m:Item>/.exec(body)?.[1] ?? '?';
+  const quantity = /<m:Quantity>([^<]*)<\/m:Quantity>/.exec(body)?.[1] ?? '?';
+  return `PlaceOrder ${quantity} × ${item}`;
+}
+
+export type { SecurityMode };

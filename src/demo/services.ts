@@ -1,0 +1,106 @@
+/**
+ * The demo's service side: one queue per security mode on the embedded SQLite queue, and a
+ * service host on each, accepting every credential type wsseq supports.
+ */
+import { join } from 'node:path';
+import { issuedTokenAuthenticator } from '../credentials/issued-jwt.js';
+import { createUserStore } from '../credentials/user-store.js';
+import { usernameAuthenticator } from '../credentials/username.js';
+import { createService } from '../host/create-service.js';
+import type { Service, ServiceRequest } from '../host/create-service.js';
+import type { ServiceEvent } from '../host/events.js';
+import { openSqliteReplayCache } from '../replay/sqlite.js';
+import type { SqliteReplayCache } from '../replay/sqlite.js';
+import type { SecurityMode } from '../transport/modes.js';
+import { openSqliteQueue } from '../transport/queue/sqlite-queue.js';
+import type { QueueAdapter } from '../transport/queue/types.js';
+import type { DemoCast } from './setup.js';
+
+export const DEMO_AUDIENCE = 'urn:wsseq:demo:orders';
+export const DEMO_ISSUER = 'urn:wsseq:demo:sts';
+export const MODES: readonly SecurityMode[] = ['Message', 'Both', 'Transport', 'None'];
+
+export interface DemoServices {
+  readonly queues: ReadonlyMap<SecurityMode, QueueAdapter>;
+  readonly services: readonly Service[];
+  readonly replay: SqliteReplayCache;
+  close(): Promise<void>;
+}
+
+export function queueName(mode: SecurityMode): string {
+  return `orders.${mode.toLowerCase()}`;
+}
+
+/** Start a service per mode; every outcome goes to `onEvent`, every handled order to `onOrder`. */
+export function startServices(
+  dir: string,
+  cast: DemoCast,
+  onEvent: (mode: SecurityMode, event: ServiceEvent) => void,
+  onOrder: (mode: SecurityMode, request: ServiceRequest) => void,
+): DemoServices {
+  const file = join(dir, 'queues.db');
+  const replay = openSqliteReplayCache({ path: join(dir, 'replay.db') });
+  const open = {
+    serviceKeys: [cast.service],
+    trust: cast.trust,
+    replayCache: replay,
+    policy: { maxMessageAgeSeconds: 3600 },
+    credentials: [
+      usernameAuthenticator({
+        validator: createUserStore(cast.users, {
+          secretProvider: (username) => cast.digestSecrets.get(username),
+        }),
+        maxNonceAgeSeconds: 3600,
+      }),
+      issuedTokenAuthenticator({
+        trustedIssuers: [{ issuer: DEMO_ISSUER, certificates: [cast.sts.certificate] }],
+        audience: DEMO_AUDIENCE,
+      }),
+    ],
+  };
+  const queues = new Map<SecurityMode, QueueAdapter>();
+  const services: Service[] = [];
+  for (const mode of MODES) {
+    const queue = openSqliteQueue({ file, name: queueName(mode) });
+    queues.set(mode, queue);
+    const service = createService({
+      queue,
+      mode,
+      ...(mode === 'Message' || mode === 'Both' ? { open } : {}),
+      ...(mode === 'Transport' || mode === 'Both' ? { transportTrust: cast.trust } : {}),
+      mapping: {
+        requireMapping: false,
+        manyToOne: [
+          { name: 'staff', email: '*@example.com', account: 'orders-clerk', roles: ['staff'] },
+          {
+            name: 'partners',
+            email: '*@partner.example',
+            account: 'partner-buyer',
+            roles: ['partner'],
+          },
+        ],
+      },
+      errorMode: 'Move',
+      retryDelayMs: 100,
+      receiveWaitMs: 50,
+      handler: (request) => {
+        onOrder(mode, request);
+      },
+      onEvent: (event) => {
+        onEvent(mode, event);
+      },
+    });
+    service.start();
+    services.push(service);
+  }
+  return {
+    queues,
+    services,
+    replay,
+    async close() {
+      await Promise.all(services.map((s) => s.stop()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      replay.close();
+    },
+  };
+}

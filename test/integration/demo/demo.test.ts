@@ -1,0 +1,34 @@
+/**
+ * The README's main job: every credential type in every mode is accepted, every attack is
+ * rejected with its code and moved to the poison queue, and nothing is lost.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../../src/demo/run-demo.js';
+
+describe('the demo', () => {
+  it('accepts each credential in each mode and turns every attack away', async () => {
+    const lines: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'wsseq-demo-'));
+    const summary = await runDemo({ dir, write: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(summary).toEqual({ accepted: 7, rejected: 7, unexpected: 0 });
+    for (const code of [
+      'SignatureInvalid',
+      'CertificateUntrusted',
+      'AuthenticationFailed',
+      'Replay',
+      'CertificateMismatch',
+      'PolicyViolation',
+    ]) {
+      expect(text).toContain(`poison: ${code}`);
+    }
+    expect(text).toContain('from carol (UserName)');
+    expect(text).toContain('(IssuedToken');
+    // A second run reuses the PKI and starts from empty queues.
+    const again = await runDemo({ dir, write: () => undefined });
+    expect(again).toEqual(summary);
+  }, 120_000);
+});
