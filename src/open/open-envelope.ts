@@ -20,6 +20,7 @@ import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
 import type { Timestamp } from '../wss/timestamp.js';
+import { CertificateCache } from '../wss/token-cache.js';
 import { serialize } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import type { SoapVersion } from '../xml/soap.js';
@@ -151,6 +152,7 @@ export function createOpener(options: OpenOptions): Opener {
     known: [...(options.knownCertificates ?? [])],
     keepSecurityHeader: options.keepSecurityHeader === true,
     replayCache: options.replayCache,
+    certificateCache: new CertificateCache(),
   };
   const open = (message: string | Uint8Array): Promise<OpenResult> =>
     openMessage(message, config, now());
@@ -189,6 +191,7 @@ interface OpenConfig {
   readonly known: readonly Certificate[];
   readonly keepSecurityHeader: boolean;
   readonly replayCache: ReplayCache | undefined;
+  readonly certificateCache: CertificateCache;
 }
 
 const CBC = new Set<string>([
@@ -213,6 +216,7 @@ async function openMessage(
       policy,
       serviceKeys: config.serviceKeys,
       knownCertificates: config.known,
+      certificateCache: config.certificateCache,
       onDecrypt: (algorithm) => {
         if (CBC.has(algorithm)) seen.cbcPlaintext = true;
       },
