@@ -160,3 +160,63 @@ export type {
   DevelopmentClient,
 } from './pki/init.js';
 export type { CertificatePurpose } from './trust/validate.js';
+
+// Queues, security modes, transport security, the service host.
+export { createMemoryQueue, openSqliteQueue, openRabbitQueue } from './transport/queue/index.js';
+export type {
+  MemoryQueueOptions,
+  SqliteQueueOptions,
+  RabbitQueueOptions,
+} from './transport/queue/index.js';
+export type {
+  QueueAdapter,
+  QueuedMessage,
+  Delivery,
+  SendOptions,
+  ReceiveOptions,
+} from './transport/queue/types.js';
+export { QUEUE_PROPERTY } from './transport/queue/types.js';
+export type { SecurityMode } from './transport/modes.js';
+export {
+  protectTransportMessage,
+  verifyTransportMessage,
+  TRANSPORT_PROPERTY,
+} from './transport/transport-security.js';
+export type {
+  TransportCredential,
+  VerifiedTransportMessage,
+} from './transport/transport-security.js';
+export { createHttpsGateway } from './transport/https-gateway.js';
+export type {
+  HttpsGatewayOptions,
+  HttpsGateway,
+  ClientCertificateMode,
+  GatewayOutcome,
+} from './transport/https-gateway.js';
+export { sendOverHttps, createHttpsQueueSink } from './transport/https-sender.js';
+export type { HttpsSendOptions, HttpsHopOptions } from './transport/https-sender.js';
+export { createClient } from './host/create-client.js';
+export type { ClientOptions, Client, ClientSendOptions, QueueSink } from './host/create-client.js';
+export { createService } from './host/create-service.js';
+export type {
+  ServiceOptions,
+  Service,
+  ServiceRequest,
+  ServiceHandler,
+  ServiceStopped,
+} from './host/create-service.js';
+export type { ServiceContext, AuthorizeHook } from './host/accept-message.js';
+export type { ServiceEvent } from './host/events.js';
+export { HANDLER_FAILED } from './host/events.js';
+export type { ReceiveErrorHandling } from './host/dispose.js';
+export { REJECT_DISPOSITION_PROPERTY } from './host/dispose.js';
+export { createIdentityMapper } from './trust/mapping.js';
+export type {
+  IdentityMapper,
+  IdentityMappingOptions,
+  MappedAccount,
+  OneToOneMapping,
+  ManyToOneRule,
+} from './trust/mapping.js';
+export { runDemo } from './demo/run-demo.js';
+export type { DemoOptions, DemoSummary } from './demo/run-demo.js';

@@ -169,7 +169,12 @@ async function finishAccept(
     opened?.context.identity ??
     (transport ? certificateIdentity(transport.certificate) : undefined);
   let account: MappedAccount | undefined;
-  if (config.mapper) {
+  // Certificates map to accounts (IIS style) only where the identity rests on the certificate:
+  // a UserName or issued-token identity is not replaced by the account of the key that signed.
+  const restsOnCertificate = opened
+    ? opened.context.credentialType === 'Certificate'
+    : transport !== undefined;
+  if (config.mapper && restsOnCertificate) {
     const cert = opened ? opened.context.signingCertificate : transport?.certificate;
     account = config.mapper.map(cert);
     if (account && identity) {

@@ -26,7 +26,8 @@ describe('the demo', () => {
       expect(text).toContain(`poison: ${code}`);
     }
     expect(text).toContain('from carol (UserName)');
-    expect(text).toContain('(IssuedToken');
+    // The token's subject, not the account of the certificate that holds its key.
+    expect(text).toContain('from dave (IssuedToken)');
     // A second run reuses the PKI and starts from empty queues.
     const again = await runDemo({ dir, write: () => undefined });
     expect(again).toEqual(summary);
