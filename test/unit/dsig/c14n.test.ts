@@ -83,10 +83,7 @@ describe('exclusive c14n', () => {
     for (const xml of corpus) {
       const el = parse(xml);
       for (const target of [el, ...Array.from(el.getElementsByTagName('*'))]) {
-        const theirs = xc.process(
-          target,
-          {},
-        );
+        const theirs = xc.process(target, {});
         expect(canonicalize(target).text).toBe(theirs);
       }
     }
