@@ -13,6 +13,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTestPki } from '../test/fixtures/pki.js';
 import { moveEncryptedKeysIntoEncryptedData } from '../test/interop/tools.js';
+import { runE2e } from './e2e.js';
+import type { E2eRow } from './e2e.js';
 import { measure, rsaBaseline } from './measure.js';
 import type { Measurement } from './measure.js';
 import { envelopeOfSize, loadScenarios } from './scenarios.js';
@@ -107,10 +109,26 @@ async function main(): Promise<void> {
       );
     }
   }
+  console.log('\nend to end (1 KiB orders, service host, concurrency 4)');
+  console.log('queue      mode       enqueue/s  handled/s   RSA op/s  handled/RSA');
+  let e2e: E2eRow[] = [];
+  try {
+    e2e = await runE2e(quick ? 100 : 400);
+    for (const r of e2e) {
+      console.log(
+        `${r.queue.padEnd(10)} ${r.mode.padEnd(8)} ${fmt(r.sendPerSecond)} ${fmt(r.handledPerSecond)} ${fmt(r.rsaOpsPerSecond, 0)} ${fmt(r.handledPerSecond / r.rsaOpsPerSecond, 2)}`,
+      );
+    }
+  } catch (err) {
+    console.log(`end-to-end benchmark failed: ${(err as Error).message}`);
+  }
   const outDir = join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ node: process.version, seconds, quick, rows }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify({ node: process.version, seconds, quick, rows, e2e }, null, 2),
+  );
   console.log(
     `\nopen/RSA: open rate over the raw RSA-2048 private-op rate measured beside it (target >= 0.6 at 1 KiB).`,
   );

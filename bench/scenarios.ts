@@ -2,7 +2,12 @@
  * What the benchmark measures: one scenario per credential type, each giving a sender and a
  * receiver on the test PKI. Messages are made at TEST_NOW and opened with the clock pinned.
  */
+import { issuedTokenCredential, issuedTokenAuthenticator } from '../src/credentials/issued-jwt.js';
+import { issueToken } from '../src/credentials/sts.js';
+import { createUserStore, hashPassword } from '../src/credentials/user-store.js';
+import { usernameAuthenticator, usernameCredential } from '../src/credentials/username.js';
 import { certificateCredential } from '../src/credentials/x509.js';
+import { createOpener } from '../src/open/open-envelope.js';
 import type { Opener } from '../src/open/open-envelope.js';
 import { createSecurer } from '../src/secure/secure-envelope.js';
 import type { Securer } from '../src/secure/secure-envelope.js';
@@ -28,10 +33,77 @@ const certificate: ScenarioFactory = (pki) =>
     opener: testOpener(pki),
   });
 
+const userName: ScenarioFactory = async (pki) => {
+  const password = 'benchmark password';
+  return {
+    name: 'UserName',
+    securer: createSecurer({
+      credential: usernameCredential({
+        username: 'bench',
+        password,
+        passwordType: 'PasswordDigest',
+      }),
+      serviceCertificate: pki.service.certificate,
+      now: () => TEST_NOW,
+    }),
+    opener: createOpener({
+      serviceKeys: [pki.service],
+      credentials: [
+        usernameAuthenticator({
+          validator: createUserStore(
+            [{ username: 'bench', passwordHash: await hashPassword(password) }],
+            {
+              secretProvider: () => password,
+            },
+          ),
+        }),
+      ],
+      now: () => TEST_NOW,
+    }),
+  };
+};
+
+const issuedToken: ScenarioFactory = (pki) => {
+  const token = issueToken({
+    signingKey: pki.intermediate.privateKey,
+    signingCertificate: pki.intermediate.certificate,
+    issuer: 'urn:bench:sts',
+    audience: 'urn:bench:service',
+    subject: 'bench',
+    lifetimeSeconds: 3600,
+    confirmation: { certificate: pki.client.certificate },
+    now: TEST_NOW,
+  });
+  return Promise.resolve({
+    name: 'IssuedToken',
+    securer: createSecurer({
+      credential: issuedTokenCredential({
+        token,
+        certificate: pki.client.certificate,
+        privateKey: pki.client.privateKey,
+      }),
+      serviceCertificate: pki.service.certificate,
+      now: () => TEST_NOW,
+    }),
+    opener: createOpener({
+      serviceKeys: [pki.service],
+      credentials: [
+        issuedTokenAuthenticator({
+          trustedIssuers: [
+            { issuer: 'urn:bench:sts', certificates: [pki.intermediate.certificate] },
+          ],
+          audience: 'urn:bench:service',
+        }),
+      ],
+      now: () => TEST_NOW,
+    }),
+  });
+};
+
 /** Every scenario the benchmark runs. */
 export async function loadScenarios(): Promise<Scenario[]> {
   const pki = await getTestPki();
-  const factories: ScenarioFactory[] = [certificate];
+  const factories: ScenarioFactory[] = [certificate, userName, issuedToken];
   return Promise.all(factories.map((f) => f(pki)));
 }
 

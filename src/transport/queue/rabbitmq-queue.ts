@@ -113,7 +113,10 @@ export async function openRabbitQueue(options: RabbitQueueOptions): Promise<Queu
   if (!QUEUE_TYPES.includes(queueType)) {
     throw new TypeError("openRabbitQueue: queueType must be 'classic' or 'quorum'");
   }
-  const connection = await connect(options.url ?? 'amqp://guest:guest@127.0.0.1:5672');
+  // noDelay: without it Nagle's algorithm and delayed ACKs add ~40 ms to every confirm.
+  const connection = await connect(options.url ?? 'amqp://guest:guest@127.0.0.1:5672', {
+    noDelay: true,
+  });
   try {
     const channel = await connection.createConfirmChannel();
     const link: Link = {
