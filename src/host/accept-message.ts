@@ -61,9 +61,17 @@ export interface AcceptConfig {
   readonly now: () => Date;
 }
 
+/** The clear envelope and its Body, serialized when first read. */
+interface EnvelopeText {
+  readonly envelope: string;
+  readonly body: string;
+}
+
 /** An accepted message: the clear envelope, its Body and who sent it. */
 export interface AcceptedMessage {
+  /** Serialized on first read (large messages: only if the handler asks). */
   readonly envelope: string;
+  /** Serialized on first read. */
   readonly body: string;
   readonly context: ServiceContext;
   /** The opener's result (Message, Both). */
@@ -123,19 +131,17 @@ export async function acceptMessage(
   }
 
   let opened: OpenResult | undefined;
-  let envelope: string;
-  let body: string;
+  let text: EnvelopeText;
   if (hasMessageSecurity(mode)) {
     if (!config.opener) throw new TypeError(`mode ${mode} needs an opener`);
     opened = await config.opener.open(bytes);
-    envelope = opened.envelope;
-    body = opened.body;
+    text = opened;
   } else {
-    ({ envelope, body } = readPlainEnvelope(bytes));
+    text = readPlainEnvelope(bytes);
   }
 
   try {
-    return await finishAccept(message, config, transport, opened, envelope, body);
+    return await finishAccept(message, config, transport, opened, text);
   } catch (err) {
     // Rejected after the opener reserved the replay keys: free them.
     await settleReplay(opened, 'release');
@@ -148,8 +154,7 @@ async function finishAccept(
   config: AcceptConfig,
   transport: VerifiedTransportMessage | undefined,
   opened: OpenResult | undefined,
-  envelope: string,
-  body: string,
+  text: EnvelopeText,
 ): Promise<AcceptedMessage> {
   const { mode } = config;
   if (mode === 'Both' && transport && opened) {
@@ -204,7 +209,16 @@ async function finishAccept(
       );
     }
   }
-  return { envelope, body, context, opened };
+  return {
+    get envelope() {
+      return text.envelope;
+    },
+    get body() {
+      return text.body;
+    },
+    context,
+    opened,
+  };
 }
 
 /**

@@ -308,8 +308,12 @@ export function createService(options: ServiceOptions): Service {
       }
       try {
         await options.handler({
-          envelope: accepted.envelope,
-          body: accepted.body,
+          get envelope() {
+            return accepted.envelope;
+          },
+          get body() {
+            return accepted.body;
+          },
           context: accepted.context,
           message: delivery,
           signal: item.abort.signal,

@@ -37,5 +37,14 @@ export function readPlainEnvelope(bytes: Uint8Array): PlainEnvelope {
       'the envelope carries a WS-Security header but this receiver has no message security',
     );
   }
-  return { envelope: serialize(document), body: serialize(soap.body) };
+  let envelope: string | undefined;
+  let body: string | undefined;
+  return {
+    get envelope() {
+      return (envelope ??= serialize(document));
+    },
+    get body() {
+      return (body ??= serialize(soap.body));
+    },
+  };
 }

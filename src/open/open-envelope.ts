@@ -81,9 +81,15 @@ export interface SecurityContext {
 
 export interface OpenResult {
   readonly context: SecurityContext;
-  /** The clear envelope (without our Security header unless asked to keep it). */
+  /**
+   * The clear envelope (without our Security header unless asked to keep it), serialized from
+   * {@link OpenResult.document} when first read.
+   */
   readonly envelope: string;
-  /** The Envelope's own Body, serialized: exactly the Body the signature covered. */
+  /**
+   * The Envelope's own Body, serialized when first read: exactly the Body the signature
+   * covered.
+   */
   readonly body: string;
   /** The clear envelope as a DOM. */
   readonly document: Document;
@@ -251,6 +257,10 @@ async function openMessage(
     : NO_RESERVATION;
   if (msg.security && !config.keepSecurityHeader)
     msg.security.parentNode?.removeChild(msg.security);
+  // Serialized on first read: a consumer that uses the DOM (or only the Body) does not pay
+  // for serializing a large envelope.
+  let envelopeText: string | undefined;
+  let bodyText: string | undefined;
   return {
     context: {
       credentialType: auth.identity.credentialType,
@@ -262,8 +272,12 @@ async function openMessage(
       timestamp: header.timestamp?.value,
       soapVersion: msg.soap.version,
     },
-    envelope: serialize(msg.document),
-    body: serialize(msg.soap.body),
+    get envelope() {
+      return (envelopeText ??= serialize(msg.document));
+    },
+    get body() {
+      return (bodyText ??= serialize(msg.soap.body));
+    },
     document: msg.document,
     bodyElement: msg.soap.body,
     replayKeys,
