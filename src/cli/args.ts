@@ -146,12 +146,49 @@ export function readFlagFiles(
  * @throws UsageError when the variable is not set.
  */
 export function passphraseFrom(io: CliIo, variable: string | undefined): string | undefined {
-  if (variable === undefined) return undefined;
+  return variable === undefined ? undefined : secretFrom(io, 'passphrase-env', variable);
+}
+
+/**
+ * The secret held by the environment variable a `--…-env` flag names.
+ * @throws UsageError when the variable is not set.
+ */
+export function secretFrom(io: CliIo, flag: string, variable: string): string {
   const value = io.env[variable];
   if (value === undefined) {
-    throw new UsageError(`--passphrase-env ${variable}: the environment variable is not set`);
+    throw new UsageError(`--${flag} ${variable}: the environment variable is not set`);
   }
   return value;
+}
+
+/**
+ * Write `text` to the file `--out` names, or (without it) to standard output with a newline.
+ * @throws UsageError when the file cannot be written.
+ */
+export async function writeOutput(io: CliIo, out: string | undefined, text: string): Promise<void> {
+  if (out === undefined) {
+    io.stdout(`${text}\n`);
+    return;
+  }
+  try {
+    await io.writeFile(out, text);
+  } catch (cause) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const reason = typeof code === 'string' ? code : 'unwritable';
+    throw new UsageError(`cannot write --out ${out} (${reason})`, { cause });
+  }
+}
+
+/**
+ * Refuse flags that only make sense with another one.
+ * @throws UsageError naming the first flag given without `needs`.
+ */
+export function onlyWith(flags: object, names: readonly string[], needs: string): void {
+  const values = flags as Readonly<Record<string, unknown>>;
+  const given = names.find((n) => values[n] !== undefined);
+  if (given !== undefined && values[needs] === undefined) {
+    throw new UsageError(`--${given} needs --${needs}`);
+  }
 }
 
 /**

@@ -13,11 +13,20 @@ import { openCommand } from './open-command.js';
 import { secureCommand } from './secure-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { pkiCommand } from './pki-command.js';
+import { stsCommand } from './sts-command.js';
+import { usersCommand } from './users-command.js';
 
 export type { CliIo } from './io.js';
 export { EXIT } from './args.js';
 
-const COMMANDS: readonly Command[] = [secureCommand, openCommand, pkiCommand, doctorCommand];
+const COMMANDS: readonly Command[] = [
+  secureCommand,
+  openCommand,
+  stsCommand,
+  usersCommand,
+  pkiCommand,
+  doctorCommand,
+];
 
 function topUsage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

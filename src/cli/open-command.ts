@@ -1,9 +1,22 @@
 /**
- * `wsseq open`: check a secured message as the service would, and print one JSON line
+ * `wsseq open`: check a secured message as the service would (Certificate, UserName or
+ * IssuedToken credential, optionally against a durable replay cache), and print one JSON line
  * saying whether it was accepted, who sent it and what was protected.
  */
 import { createOpener, isWsseqError } from '../index.js';
-import type { AnyWsseqError, OpenResult, ReceiverPolicy } from '../index.js';
+import type {
+  AnyWsseqError,
+  Certificate,
+  OpenResult,
+  ReceiverPolicy,
+  ServiceKey,
+} from '../index.js';
+import type { CredentialType, ReceiverCredential } from '../credentials/types.js';
+import type { ReplayCache } from '../replay/replay-cache.js';
+import { openSqliteReplayCache } from '../replay/sqlite.js';
+import type { SqliteReplayCache } from '../replay/sqlite.js';
+import type { CredentialValidation } from '../policy/policy.js';
+import type { PolicyFromWsdlResult } from '../policy/wsdl.js';
 import {
   EXIT,
   UsageError,
@@ -17,26 +30,41 @@ import {
   seconds,
   wrapList,
 } from './args.js';
-import type { Command } from './args.js';
+import type { Command, FlagValues } from './args.js';
 import type { CliIo } from './io.js';
+import {
+  RECEIVER_CREDENTIAL_FLAGS,
+  RECEIVER_CREDENTIAL_USAGE,
+  hasReceiverCredentials,
+  receiverCredentials,
+} from './open-credentials.js';
 import { buildTrustStore, loadServiceKeys, readCertificates } from './open-setup.js';
+import type { TrustSetup } from './open-setup.js';
 import { SUITE_NAMES } from './secure-command.js';
 import { checkContract } from '../policy/contract-check.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 const USAGE = `Usage: wsseq open --in FILE (--service-key FILE --service-cert FILE | --service-pfx FILE)
-                  [--passphrase-env VAR] --trust FILE [options]
+                  [--passphrase-env VAR] CREDENTIALS [--replay-cache FILE] [options]
+  CREDENTIALS (one or more): --trust FILE ...          (Certificate)
+                             --users FILE              (UserName)
+                             --sts-cert FILE --sts-issuer URI --audience URI  (IssuedToken)
 
-Open a secured message as the service would: decrypt, verify the signature, validate the
-signer's certificate, check the Timestamp and the policy. Prints one JSON line:
+Open a secured message as the service would: decrypt, verify the signature, authenticate
+the credential (validate the signer's certificate, check the user's password, or verify the
+issued token and its key binding), check the Timestamp and the policy. Prints one JSON line:
   accepted  {"ok":true,"identity":{...},"credential":"Certificate","signed":[...],
              "encrypted":[...],"body":"<Body .../>","soapVersion":"1.1","timestamp":{...},
              "chain":[subjects, leaf first],"envelope":"<the clear envelope>"}
-            where identity is what the signer's certificate says: subject, issuer,
-            thumbprint (SHA-256), thumbprintSha1, serialNumber, commonName, emails, upns,
-            dnsNames
+            where credential is Certificate, UserName or IssuedToken, and identity holds
+            name (certificate subject, user name or token subject), claims (token claims,
+            the users file's claims, or the certificate's fields) and roles; for a
+            Certificate also what the certificate says: subject, issuer, thumbprint
+            (SHA-256), thumbprintSha1, serialNumber, commonName, emails, upns, dnsNames
   rejected  {"ok":false,"code":"CertificateUntrusted","fault":"wsse:InvalidSecurityToken",
              "message":"<detail for logs>"}
+            (a wrong user name or password is always "AuthenticationFailed"; a message
+            already accepted with the same --replay-cache is "Replay")
 
 Message:
   --in FILE               the secured message ("-": standard input)
@@ -48,7 +76,8 @@ Service keys (repeat for a key rollover; not needed for a message that is only s
   --passphrase-env VAR    read the key or PFX passphrase from environment variable VAR
                           (passphrases are never accepted on the command line)
 
-Trust (the signer's certificate):
+Trust (the Certificate credential; with --users or --sts-cert and none of these flags,
+certificate-only messages are not accepted):
   --validation MODE       chain (default) | peer | peer-or-chain | none (DANGEROUS: accepts
                           any certificate; for inspecting messages only)
   --trust FILE            trusted root(s), PEM bundle or DER (repeatable; needed for chain)
@@ -66,7 +95,28 @@ Policy:
                           ${wrapList(SUITE_NAMES, 26)}
   --allow-insecure        DANGEROUS: also accept SHA-1, RSA PKCS#1 v1.5 and 3DES
   --now ISO-8601          the instant to check at (Timestamp and certificate validity)
-  --max-clock-skew SECONDS  tolerated skew on Timestamp and certificate dates (default 300)
+  --max-clock-skew SECONDS  tolerated skew on Timestamp, certificate and token dates
+                          (default 300)
+  --max-message-age SECONDS  oldest a message may be (now - its Created): how long it may
+                          wait in queues; bounds the replay window and a UsernameToken's
+                          age (default: no bound beyond the Timestamp's Expires; 300 s for
+                          a UsernameToken)
+  --valid-at WHEN         receipt (default): the signer's certificate and an issued token
+                          must be valid now; signed-time: valid at the signed Created, so
+                          a credential that expired while the message waited is accepted
+                          (needs --max-message-age)
+
+${RECEIVER_CREDENTIAL_USAGE}
+Replay protection:
+  --replay-cache FILE     a durable replay cache (SQLite, created when missing): a message
+                          (its signature value, its UsernameToken nonce) accepted once is
+                          rejected as Replay by any later "wsseq open" with the same FILE,
+                          until its Timestamp is too old to be accepted anyway (its signed
+                          Expires or --max-message-age; a message bounded by neither is
+                          rejected as PolicyViolation). The keys are reserved when the
+                          message is opened and committed once the verdict is printed; a
+                          rejected message leaves nothing behind. A relative FILE is taken
+                          from the current directory
 
 ${WSDL_USAGE}
   -h, --help              show this help
@@ -95,10 +145,24 @@ const FLAGS = {
   'keep-header': { type: 'boolean' },
   now: { type: 'string' },
   'max-clock-skew': { type: 'string' },
+  'max-message-age': { type: 'string' },
+  'valid-at': { type: 'string' },
   suite: { type: 'string', multiple: true },
   'allow-insecure': { type: 'boolean' },
+  ...RECEIVER_CREDENTIAL_FLAGS,
+  'replay-cache': { type: 'string' },
   ...WSDL_FLAGS,
 } as const;
+
+type OpenFlags = FlagValues<typeof FLAGS>;
+
+const VALID_AT = {
+  receipt: 'AtReceipt',
+  'signed-time': 'AtSignedTime',
+} as const satisfies Record<string, CredentialValidation>;
+
+/** The flags that configure the Certificate credential. */
+const TRUST_FLAGS = ['trust', 'intermediate', 'crl', 'validation', 'peer'] as const;
 
 /** `wsseq open`. */
 export const openCommand: Command = {
@@ -116,7 +180,22 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
     flags['max-clock-skew'] === undefined
       ? undefined
       : seconds(flags['max-clock-skew'], 'max-clock-skew');
+  const maxAge =
+    flags['max-message-age'] === undefined
+      ? undefined
+      : seconds(flags['max-message-age'], 'max-message-age');
+  const validAt =
+    flags['valid-at'] === undefined
+      ? undefined
+      : VALID_AT[oneOf(flags['valid-at'], ['receipt', 'signed-time'] as const, 'valid-at')];
+  if (validAt === 'AtSignedTime' && maxAge === undefined) {
+    throw new UsageError('--valid-at signed-time needs --max-message-age');
+  }
   const requireEncryption = flags['require-encryption'] === true;
+  const unprotected = flags['allow-unprotected-token'] === true;
+  if (requireEncryption && unprotected) {
+    throw new UsageError('--allow-unprotected-token contradicts --require-encryption');
+  }
   const contract = await readContract(flags, io, flags['allow-insecure'] === true);
   const serviceKeys = await loadServiceKeys(
     {
@@ -132,6 +211,111 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
       '--require-encryption needs --service-key/--service-cert or --service-pfx',
     );
   }
+  const otherCredential =
+    hasReceiverCredentials(flags) ||
+    contract?.credentialType === 'UserName' ||
+    contract?.credentialType === 'IssuedToken';
+  const trust = await certificateTrust(flags, io, skew, otherCredential);
+  const credentials = await receiverCredentials(flags, io, {
+    trust: trust?.store,
+    maxClockSkewSeconds: skew,
+    maxMessageAgeSeconds: maxAge,
+  });
+  if (contract) requireContractCredential(contract, flags, trust);
+  const known = await readCertificates(io, 'known-cert', flags['known-cert']);
+  const suites = (flags.suite ?? []).map((s) => oneOf(s, SUITE_NAMES, 'suite'));
+  const policy: ReceiverPolicy = {
+    ...contract?.receiver,
+    protectionLevel: requireEncryption
+      ? 'EncryptAndSign'
+      : unprotected
+        ? 'None'
+        : (contract?.receiver.protectionLevel ?? 'Sign'),
+    ...(suites.length > 0 ? { algorithmSuites: suites } : {}),
+    ...(skew === undefined ? {} : { maxClockSkewSeconds: skew }),
+    ...(maxAge === undefined ? {} : { maxMessageAgeSeconds: maxAge }),
+    ...(validAt === undefined ? {} : { credentialValidation: validAt }),
+    ...(flags['allow-insecure'] === true ? { allowInsecureAlgorithms: true } : {}),
+  };
+  const message = await readFlagFile(io, 'in', inPath, true);
+  const replayCache = openReplayCache(flags['replay-cache'], now);
+  try {
+    return await openAndPrint(message, io, contract, {
+      serviceKeys,
+      trust,
+      credentials,
+      policy,
+      known,
+      keepHeader: flags['keep-header'] === true,
+      replayCache,
+      now,
+    });
+  } finally {
+    replayCache?.close();
+  }
+}
+
+/** The receiver, as the flags configured it. */
+interface Receiver {
+  readonly serviceKeys: readonly ServiceKey[];
+  readonly trust: TrustSetup | undefined;
+  readonly credentials: readonly ReceiverCredential[];
+  readonly policy: ReceiverPolicy;
+  readonly known: readonly Certificate[];
+  readonly keepHeader: boolean;
+  readonly replayCache: ReplayCache | undefined;
+  readonly now: Date | undefined;
+}
+
+/**
+ * Open the message; on acceptance print the verdict and then commit its replay keys (the
+ * printing is this command's handling); on rejection (the contract's too) release them.
+ */
+async function openAndPrint(
+  message: Uint8Array,
+  io: CliIo,
+  contract: PolicyFromWsdlResult | undefined,
+  r: Receiver,
+): Promise<number> {
+  const { now } = r;
+  const opener = loadOrFail('policy (see --suite and --allow-insecure)', () =>
+    createOpener({
+      serviceKeys: r.serviceKeys,
+      ...(r.trust ? { trust: r.trust.store } : {}),
+      credentials: r.credentials,
+      policy: r.policy,
+      knownCertificates: [...r.known, ...(r.trust?.peers ?? [])],
+      keepSecurityHeader: r.keepHeader,
+      ...(r.replayCache ? { replayCache: r.replayCache } : {}),
+      ...(now ? { now: () => now } : {}),
+    }),
+  );
+  try {
+    await opener.openAndHandle(message, (result) => {
+      if (contract) checkContract(contract, result.context);
+      io.stdout(`${JSON.stringify(describeAcceptance(result))}\n`);
+    });
+  } catch (err) {
+    if (!isWsseqError(err)) throw err;
+    io.stdout(`${JSON.stringify(describeRejection(err))}\n`);
+    return EXIT.rejected;
+  }
+  return EXIT.ok;
+}
+
+/**
+ * The trust store for the Certificate credential: always, unless another credential is
+ * configured (or the contract asks for one) and no trust flag is given.
+ */
+async function certificateTrust(
+  flags: OpenFlags,
+  io: CliIo,
+  skew: number | undefined,
+  otherCredential: boolean,
+): Promise<TrustSetup | undefined> {
+  if (otherCredential && !TRUST_FLAGS.some((f) => flags[f] !== undefined)) {
+    return undefined;
+  }
   const trust = await buildTrustStore(
     {
       validation: flags.validation,
@@ -146,39 +330,50 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
   if (trust.store.validationMode === 'None') {
     io.stderr('wsseq: warning: --validation none accepts any signer certificate\n');
   }
-  const known = await readCertificates(io, 'known-cert', flags['known-cert']);
-  const suites = (flags.suite ?? []).map((s) => oneOf(s, SUITE_NAMES, 'suite'));
-  const policy: ReceiverPolicy = {
-    ...contract?.receiver,
-    protectionLevel: requireEncryption
-      ? 'EncryptAndSign'
-      : (contract?.receiver.protectionLevel ?? 'Sign'),
-    ...(suites.length > 0 ? { algorithmSuites: suites } : {}),
-    ...(skew === undefined ? {} : { maxClockSkewSeconds: skew }),
-    ...(flags['allow-insecure'] === true ? { allowInsecureAlgorithms: true } : {}),
+  return trust;
+}
+
+/** A contract's credential must be one this receiver is configured to accept. */
+function requireContractCredential(
+  contract: PolicyFromWsdlResult,
+  flags: OpenFlags,
+  trust: TrustSetup | undefined,
+): void {
+  const accepted: Record<CredentialType, boolean> = {
+    Certificate: trust !== undefined,
+    UserName: flags.users !== undefined,
+    IssuedToken: flags['sts-cert'] !== undefined,
   };
-  const opener = loadOrFail('policy (see --suite and --allow-insecure)', () =>
-    createOpener({
-      serviceKeys,
-      trust: trust.store,
-      policy,
-      knownCertificates: [...known, ...trust.peers],
-      keepSecurityHeader: flags['keep-header'] === true,
-      ...(now ? { now: () => now } : {}),
-    }),
+  const asked = contract.credentialType;
+  if (asked === 'None' || accepted[asked]) return;
+  const give: Record<CredentialType, string> = {
+    Certificate: '--trust (or --peer)',
+    UserName: '--users FILE',
+    IssuedToken: '--sts-cert FILE --sts-issuer URI --audience URI',
+  };
+  throw new UsageError(
+    `--wsdl binding ${contract.binding} asks for a ${asked} credential: give ${give[asked]}`,
   );
-  const message = await readFlagFile(io, 'in', inPath, true);
-  let result: OpenResult;
+}
+
+/**
+ * The durable replay cache `--replay-cache` names, on the opener's clock (so that a pinned
+ * `--now` dates the records as it dates the messages).
+ * @throws UsageError when the file cannot be opened as a database.
+ */
+function openReplayCache(
+  path: string | undefined,
+  now: Date | undefined,
+): SqliteReplayCache | undefined {
+  if (path === undefined) return undefined;
   try {
-    result = await opener.open(message);
-    if (contract) checkContract(contract, result.context);
-  } catch (err) {
-    if (!isWsseqError(err)) throw err;
-    io.stdout(`${JSON.stringify(describeRejection(err))}\n`);
-    return EXIT.rejected;
+    return openSqliteReplayCache({ path, ...(now ? { now: () => now } : {}) });
+  } catch (cause) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    const reason =
+      typeof code === 'string' ? code : cause instanceof Error ? cause.message : 'unusable';
+    throw new UsageError(`cannot open --replay-cache ${path} (${reason})`, { cause });
   }
-  io.stdout(`${JSON.stringify(describeAcceptance(result))}\n`);
-  return EXIT.ok;
 }
 
 /** The JSON line for an accepted message. */
@@ -187,8 +382,13 @@ function describeAcceptance(result: OpenResult): Record<string, unknown> {
   const { identity } = context;
   return {
     ok: true,
-    // What the certificate says (CertificateIdentity); other credentials: name and claims.
-    identity: identity.certificate ?? { name: identity.name, claims: identity.claims },
+    // Every credential: name, claims, roles; a certificate's also what it says.
+    identity: {
+      ...identity.certificate,
+      name: identity.name,
+      claims: identity.claims,
+      roles: identity.roles,
+    },
     credential: context.credentialType,
     signed: context.signed,
     encrypted: context.encrypted,

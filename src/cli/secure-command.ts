@@ -1,24 +1,19 @@
 /**
- * `wsseq secure`: sign (and by default encrypt) a SOAP envelope as a client.
+ * `wsseq secure`: sign (and by default encrypt) a SOAP envelope as a client, with a
+ * certificate, a UsernameToken or an issued token.
  */
-import {
-  ALGORITHM_SUITES,
-  DEFAULT_SUITE,
-  certificateCredential,
-  createSecurer,
-  loadCertificates,
-  loadPem,
-  loadPfx,
-} from '../index.js';
+import { ALGORITHM_SUITES, DEFAULT_SUITE, createSecurer, loadCertificates } from '../index.js';
 import type {
   AlgorithmSuiteName,
   Certificate,
-  KeyMaterial,
   KeyReferenceStyle,
   KeyTransportName,
+  ProtectionLevel,
   ProtectionOrder,
   SenderPolicy,
 } from '../index.js';
+import type { CredentialType } from '../credentials/types.js';
+import type { PolicyFromWsdlResult } from '../policy/wsdl.js';
 import {
   EXIT,
   UsageError,
@@ -26,13 +21,19 @@ import {
   loadOrFail,
   oneOf,
   parseFlags,
-  passphraseFrom,
   readFlagFile,
   required,
   seconds,
   wrapList,
+  writeOutput,
 } from './args.js';
 import type { Command, FlagValues } from './args.js';
+import {
+  CLIENT_CREDENTIAL_FLAGS,
+  chosenCredential,
+  clientCredential,
+  credentialHint,
+} from './client-credential.js';
 import type { CliIo } from './io.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
@@ -52,26 +53,61 @@ const SERVICE_KEY_REFS: readonly Exclude<KeyReferenceStyle, 'bst'>[] = [
 ];
 const KEY_TRANSPORTS: readonly KeyTransportName[] = ['rsa-oaep-mgf1p', 'rsa-oaep'];
 
-const USAGE = `Usage: wsseq secure --in FILE [--out FILE] (--cert FILE --key FILE | --pfx FILE)
-                    [--passphrase-env VAR] --service-cert FILE [options]
+const LEVELS = {
+  'encrypt-and-sign': 'EncryptAndSign',
+  sign: 'Sign',
+  none: 'None',
+} as const satisfies Record<string, ProtectionLevel>;
 
-Secure a SOAP 1.1 or 1.2 envelope as a client: add a WS-Security header with a Timestamp,
-sign the Body and Timestamp with the client key and, unless --sign-only, encrypt the Body
-for the service. Writes the secured envelope to --out, or to standard output.
+const USAGE = `Usage: wsseq secure --in FILE [--out FILE] CREDENTIAL --service-cert FILE [options]
+  CREDENTIAL: (--cert FILE --key FILE | --pfx FILE) [--passphrase-env VAR]
+            | --username NAME --password-env VAR [--digest] [--cert/--key | --pfx]
+            | --token-file FILE [--cert/--key | --pfx]
+
+Secure a SOAP 1.1 or 1.2 envelope as a client: add a WS-Security header with a Timestamp and
+the credential, sign the Body, the Timestamp and the credential's token and, unless
+--sign-only, encrypt the Body for the service. Writes the secured envelope to --out, or to
+standard output.
 
 Input and output:
   --in FILE             the envelope to secure ("-": standard input)
   --out FILE            where to write the secured envelope (default: standard output)
 
-Client credential (one of):
+Certificate credential (the default; also the signing key of the other two):
   --cert FILE --key FILE  PEM certificate (may hold the chain) and PEM private key
   --pfx FILE              PKCS#12 file with the key and certificate
   --passphrase-env VAR    read the key or PFX passphrase from environment variable VAR
                           (passphrases are never accepted on the command line)
 
+UserName credential (UsernameToken profile 1.1, credential "UserName"):
+  --username NAME         the user name
+  --password-env VAR      read the password from environment variable VAR (required)
+  --digest                send a PasswordDigest (SHA-1 of nonce, created and password)
+                          instead of the password (PasswordText, the default)
+  --allow-unencrypted-password-text
+                          DANGEROUS: send a PasswordText token in a message that is not
+                          encrypted (--sign-only, --protection none): readable on the way
+  Without --cert/--key or --pfx the message is signed with the key that encrypts it (as
+  WCF's UserNameForCertificate): --service-cert is then required and --sign-only refused.
+  With them, the client certificate signs the message too. The UsernameToken is signed
+  and, when the Body is encrypted, encrypted.
+
+IssuedToken credential (a JWT from a token service, credential "IssuedToken"):
+  --token-file FILE       the compact JWT (from "wsseq sts issue" or a token service); it
+                          travels as a signed BinarySecurityToken (ValueType JWT)
+  Holder-of-key (the token's cnf names a key, the default of "wsseq sts issue"): give the
+  --cert/--key or --pfx it is bound to; the message is signed with that key. A bearer token
+  (no cnf) without a key is signed with the key that encrypts the message.
+
 Service:
-  --service-cert FILE   the service's PEM or DER certificate (required unless --sign-only)
-  --sign-only           sign without encrypting (protection level Sign)
+  --service-cert FILE   the service's PEM or DER certificate (required unless the message
+                        is not encrypted)
+  --sign-only           sign without encrypting (same as --protection sign)
+  --protection LEVEL    encrypt-and-sign (default) | sign | none; none sends the Timestamp
+                        and a bare UsernameToken with no signature or encryption, as SOAP
+                        stacks do over TLS (only with --username; use --digest or
+                        --allow-unencrypted-password-text; the receiver must allow it with
+                        "open --allow-unprotected-token")
 
 Policy:
   --suite NAME          algorithm suite (default ${DEFAULT_SUITE}); one of:
@@ -88,26 +124,29 @@ Policy:
   --ttl SECONDS         Timestamp lifetime (default 300; 0: no Expires)
   --now ISO-8601        the instant to stamp instead of the clock
 
-${WSDL_USAGE}
+${WSDL_USAGE}                        (a UserName or IssuedToken binding needs the credential
+                        flags above; a binding with sp:HashPassword selects --digest)
   -h, --help            show this help
 
 Exit status: 0 secured, 2 usage error (bad flag, unreadable file, wrong passphrase, input
 that is not a SOAP envelope).
 
-Example:
+Examples:
   WSSEQ_PASS=... wsseq secure --in order.xml --pfx client.p12 --passphrase-env WSSEQ_PASS \\
+    --service-cert service.pem --out order.secured.xml
+  ALICE_PW=... wsseq secure --in order.xml --username alice --password-env ALICE_PW \\
+    --digest --service-cert service.pem --out order.secured.xml
+  wsseq secure --in order.xml --token-file alice.jwt --cert client.pem --key client.key \\
     --service-cert service.pem --out order.secured.xml
 `;
 
 const FLAGS = {
   in: { type: 'string' },
   out: { type: 'string' },
-  cert: { type: 'string' },
-  key: { type: 'string' },
-  pfx: { type: 'string' },
-  'passphrase-env': { type: 'string' },
+  ...CLIENT_CREDENTIAL_FLAGS,
   'service-cert': { type: 'string' },
   'sign-only': { type: 'boolean' },
+  protection: { type: 'string' },
   suite: { type: 'string' },
   'allow-insecure': { type: 'boolean' },
   order: { type: 'string' },
@@ -124,7 +163,7 @@ type SecureFlags = FlagValues<typeof FLAGS>;
 /** `wsseq secure`. */
 export const secureCommand: Command = {
   name: 'secure',
-  summary: 'sign and encrypt a SOAP envelope as a client',
+  summary: 'sign and encrypt a SOAP envelope as a client (certificate, user name or token)',
   usage: USAGE,
   run: runSecure,
 };
@@ -132,32 +171,29 @@ export const secureCommand: Command = {
 async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const inPath = required(flags.in, 'in');
+  const chosen = chosenCredential(flags);
   const contract = await readContract(flags, io, flags['allow-insecure'] === true);
-  const explicit = senderPolicy(flags);
-  const policy: SenderPolicy = contract
-    ? {
-        ...contract.sender,
-        ...explicit,
-        protectionLevel:
-          flags['sign-only'] === true
-            ? 'Sign'
-            : (contract.sender.protectionLevel ?? 'EncryptAndSign'),
-      }
-    : explicit;
-  const signOnly = policy.protectionLevel !== 'EncryptAndSign';
-  if (!signOnly && flags['service-cert'] === undefined) {
+  if (contract) warnOnOtherCredential(contract, chosen, io);
+  const requested = protectionFlag(flags);
+  if (requested === 'None' && chosen !== 'UserName') {
+    throw new UsageError('--protection none sends no signature: it is only for --username');
+  }
+  const protectionLevel = requested ?? contract?.sender.protectionLevel ?? 'EncryptAndSign';
+  const policy: SenderPolicy = { ...contract?.sender, ...senderPolicy(flags), protectionLevel };
+  if (protectionLevel === 'EncryptAndSign' && flags['service-cert'] === undefined) {
     throw new UsageError('missing --service-cert (or give --sign-only)');
   }
-  const material = await clientMaterial(flags, io);
+  const credential = await clientCredential(
+    flags,
+    io,
+    { protectionLevel, keyReference: policy.signerKeyReference },
+    contract,
+  );
   const serviceCert = await readServiceCertificate(flags['service-cert'], io);
   const now = flags.now === undefined ? undefined : instant(flags.now, 'now');
   const securer = loadOrFail('policy (see --suite and --allow-insecure)', () =>
     createSecurer({
-      credential: certificateCredential({
-        certificate: material.certificate,
-        privateKey: material.privateKey,
-        ...(policy.signerKeyReference ? { keyReference: policy.signerKeyReference } : {}),
-      }),
+      credential,
       ...(serviceCert ? { serviceCertificate: serviceCert } : {}),
       policy,
       ...(now ? { now: () => now } : {}),
@@ -165,22 +201,42 @@ async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   );
   const input = await readFlagFile(io, 'in', inPath, true);
   const wire = loadOrFail(`--in ${inPath}`, () => securer.secure(input));
-  if (flags.out === undefined) {
-    io.stdout(`${wire}\n`);
-  } else {
-    const out = flags.out;
-    try {
-      await io.writeFile(out, wire);
-    } catch (cause) {
-      const code = (cause as { code?: unknown } | null)?.code;
-      const reason = typeof code === 'string' ? code : 'unwritable';
-      throw new UsageError(`cannot write --out ${out} (${reason})`, { cause });
-    }
-  }
+  await writeOutput(io, flags.out, wire);
   return EXIT.ok;
 }
 
-function senderPolicy(flags: SecureFlags): SenderPolicy {
+/** The protection level `--sign-only` or `--protection` asks for, if any. */
+function protectionFlag(flags: SecureFlags): ProtectionLevel | undefined {
+  const level =
+    flags.protection === undefined
+      ? undefined
+      : LEVELS[
+          oneOf(flags.protection, Object.keys(LEVELS) as (keyof typeof LEVELS)[], 'protection')
+        ];
+  if (flags['sign-only'] === true) {
+    if (level !== undefined && level !== 'Sign') {
+      throw new UsageError(`--sign-only contradicts --protection ${flags.protection ?? ''}`);
+    }
+    return 'Sign';
+  }
+  return level;
+}
+
+/** A credential other than the contract's will be refused by a receiver that enforces it. */
+function warnOnOtherCredential(
+  contract: PolicyFromWsdlResult,
+  chosen: CredentialType,
+  io: CliIo,
+): void {
+  const asked = contract.credentialType;
+  if (asked === 'None' || asked === chosen) return;
+  const hint = credentialHint(contract);
+  io.stderr(
+    `wsseq: warning: ${hint ?? `--wsdl binding ${contract.binding} asks for a ${asked} credential`}; this message carries ${chosen}\n`,
+  );
+}
+
+function senderPolicy(flags: SecureFlags): Omit<SenderPolicy, 'protectionLevel'> {
   const opt = <K extends keyof SenderPolicy>(key: K, value: SenderPolicy[K] | undefined) =>
     value === undefined ? {} : { [key]: value };
   const pick = <T extends string>(
@@ -189,7 +245,6 @@ function senderPolicy(flags: SecureFlags): SenderPolicy {
     flag: string,
   ) => (value === undefined ? undefined : oneOf(value, allowed, flag));
   return {
-    protectionLevel: flags['sign-only'] === true ? 'Sign' : 'EncryptAndSign',
     ...opt('algorithmSuite', pick(flags.suite, SUITE_NAMES, 'suite')),
     ...opt('protectionOrder', pick(flags.order, ORDERS, 'order')),
     ...opt('signerKeyReference', pick(flags['key-ref'], KEY_REFS, 'key-ref')),
@@ -201,30 +256,6 @@ function senderPolicy(flags: SecureFlags): SenderPolicy {
     ...opt('timestampTtlSeconds', flags.ttl === undefined ? undefined : seconds(flags.ttl, 'ttl')),
     ...opt('allowInsecureAlgorithms', flags['allow-insecure'] === true ? true : undefined),
   };
-}
-
-async function clientMaterial(flags: SecureFlags, io: CliIo): Promise<KeyMaterial> {
-  const passphrase = passphraseFrom(io, flags['passphrase-env']);
-  if (flags.pfx !== undefined) {
-    if (flags.cert !== undefined || flags.key !== undefined) {
-      throw new UsageError('give either --pfx or --cert with --key, not both');
-    }
-    const pfxPath = flags.pfx;
-    const pfx = await readFlagFile(io, 'pfx', pfxPath);
-    return loadOrFail(`--pfx ${pfxPath}`, () => loadPfx(pfx, passphrase));
-  }
-  if (flags.cert === undefined && flags.key === undefined) {
-    throw new UsageError('missing the client credential: --cert with --key, or --pfx');
-  }
-  const certPath = required(flags.cert, 'cert');
-  const keyPath = required(flags.key, 'key');
-  const [certificate, privateKey] = await Promise.all([
-    readFlagFile(io, 'cert', certPath),
-    readFlagFile(io, 'key', keyPath),
-  ]);
-  return loadOrFail(`--cert ${certPath} --key ${keyPath}`, () =>
-    loadPem({ certificate, privateKey, ...(passphrase === undefined ? {} : { passphrase }) }),
-  );
 }
 
 async function readServiceCertificate(

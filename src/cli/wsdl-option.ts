@@ -25,7 +25,7 @@ export const WSDL_USAGE = `Contract:
 
 /**
  * Read the contract `--wsdl` names, if any; warn on stderr about assertions wsseq does not
- * understand and about a credential type other than Certificate.
+ * understand. The command checks the contract's credential type against its own flags.
  * @throws UsageError when the file cannot be read, or the contract or binding is not usable.
  */
 export async function readContract(
@@ -46,11 +46,6 @@ export async function readContract(
   );
   for (const a of contract.unknownAssertions) {
     io.stderr(`wsseq: warning: --wsdl binding ${contract.binding}: not understood: ${a}\n`);
-  }
-  if (contract.credentialType !== 'Certificate' && contract.credentialType !== 'None') {
-    io.stderr(
-      `wsseq: warning: binding ${contract.binding} asks for a ${contract.credentialType} credential; this command uses a certificate\n`,
-    );
   }
   return contract;
 }

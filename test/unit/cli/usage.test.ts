@@ -107,6 +107,9 @@ describe('--help and --version', () => {
     ['secure', '--help'],
     ['open', '-h'],
     ['help', 'open'],
+    ['sts', '--help'],
+    ['users', '-h'],
+    ['help', 'sts'],
   ]) {
     it(argv.join(' '), async () => {
       const r = await cli.run(argv);
@@ -115,6 +118,12 @@ describe('--help and --version', () => {
       expect(r.stderr).toBe('');
     });
   }
+
+  it('the command list names sts and users', async () => {
+    const r = await cli.run(['--help']);
+    expect(r.stdout).toMatch(/^ {2}sts +sts issue/m);
+    expect(r.stdout).toMatch(/^ {2}users +users hash/m);
+  });
 
   it('--help wins over missing flags', async () => {
     const r = await cli.run(['open', '--help']);
