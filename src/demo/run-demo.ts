@@ -14,6 +14,7 @@ import type { QueuedMessage } from '../transport/queue/types.js';
 import { prepareCast } from './setup.js';
 import { demoSteps } from './steps.js';
 import { MODES, queueName, startServices } from './services.js';
+import type { DemoQueues } from './services.js';
 import { createStyle } from './style.js';
 
 export interface DemoOptions {
@@ -23,6 +24,11 @@ export interface DemoOptions {
   readonly color?: boolean;
   /** How long to wait for one message's outcome. Default 20 s. */
   readonly stepTimeoutMs?: number;
+  /**
+   * Where the queues live: the embedded SQLite queue (default) or RabbitMQ (queues named
+   * `<prefix>orders.<mode>`, left on the broker for inspection).
+   */
+  readonly queues?: DemoQueues;
 }
 
 export interface DemoSummary {
@@ -42,7 +48,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const timeoutMs = options.stepTimeoutMs ?? 20_000;
 
   write(s.bold('wsseq demo: message security for queued SOAP services'));
-  write(s.dim(`working directory ${dir} (queues and replay cache are fresh each run)\n`));
+  const queuesLabel =
+    options.queues?.kind === 'rabbitmq'
+      ? 'RabbitMQ'
+      : `the embedded queue (${join(dir, 'queues.db')})`;
+  write(
+    s.dim(
+      `queues on ${queuesLabel}; working directory ${dir} (queues and replay cache are fresh each run)\n`,
+    ),
+  );
   await mkdir(dir, { recursive: true });
   for (const f of [
     'queues.db',
@@ -65,9 +79,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const outcomes = new Map<string, Outcome>();
   const requests = new Map<string, ServiceRequest>();
   const waiters = new Map<string, (o: Outcome) => void>();
-  const services = startServices(
+  const where: DemoQueues = options.queues ?? { kind: 'sqlite' };
+  const services = await startServices(
     dir,
     cast,
+    where,
     (_mode, event) => {
       if (!('messageId' in event) || event.messageId === undefined) return;
       if (event.type === 'retried' || event.type === 'returned') return;
@@ -80,7 +96,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     },
   );
   write(s.bold('2. Services'));
-  for (const mode of MODES) write(`   ${queueName(mode).padEnd(18)} security mode ${mode}`);
+  for (const mode of MODES) write(`   ${queueName(mode, where).padEnd(18)} security mode ${mode}`);
   write('');
 
   const waitFor = (id: string): Promise<Outcome> => {
@@ -102,7 +118,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   let unexpected = 0;
   try {
     write(s.bold('3. Messages'));
-    for (const step of demoSteps(cast, services.queues)) {
+    for (const step of demoSteps(cast, services.queues, where)) {
       write(`   ${s.dim('→')} ${s.cyan(step.mode.padEnd(9))} ${step.title}`);
       const id = await step.send();
       const { event, request } = await waitFor(id);
@@ -127,12 +143,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       ) {
         rejected++;
         got = event.code;
-        const where =
+        const queue = services.queues.get(step.mode);
+        const destination =
           event.type === 'dead-lettered'
-            ? `${queueName(step.mode)};deadletter`
-            : `${queueName(step.mode)};poison`;
+            ? queue?.deadLetterQueue().name
+            : queue?.poisonQueue().name;
         write(`     ${s.red(`✘ rejected  ${event.code}`)} ${s.dim(`(${event.reason})`)}`);
-        write(`       moved to ${where}`);
+        write(`       moved to ${destination ?? '?'}`);
       } else {
         got = event.type;
       }
@@ -149,7 +166,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       if (!queue) continue;
       const poison = await listAll(queue.poisonQueue());
       write(
-        `   ${queueName(mode).padEnd(18)} waiting ${await queue.count()}, poison ${poison.length}`,
+        `   ${queueName(mode, where).padEnd(18)} waiting ${await queue.count()}, poison ${poison.length}`,
       );
       for (const m of poison) {
         write(
@@ -189,4 +206,4 @@ function describeOrder(request: ServiceRequest | undefined): string {
   return `PlaceOrder ${quantity} × ${item}`;
 }
 
-export type { SecurityMode };
+export type { SecurityMode, DemoQueues };

@@ -12,6 +12,7 @@ import type { ServiceEvent } from '../host/events.js';
 import { openSqliteReplayCache } from '../replay/sqlite.js';
 import type { SqliteReplayCache } from '../replay/sqlite.js';
 import type { SecurityMode } from '../transport/modes.js';
+import { openRabbitQueue } from '../transport/queue/rabbitmq-queue.js';
 import { openSqliteQueue } from '../transport/queue/sqlite-queue.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
 import type { DemoCast } from './setup.js';
@@ -27,17 +28,24 @@ export interface DemoServices {
   close(): Promise<void>;
 }
 
-export function queueName(mode: SecurityMode): string {
-  return `orders.${mode.toLowerCase()}`;
+/** Where the demo's queues live: the embedded SQLite queue (default) or a RabbitMQ broker. */
+export type DemoQueues =
+  | { readonly kind: 'sqlite' }
+  | { readonly kind: 'rabbitmq'; readonly url?: string; readonly prefix: string };
+
+export function queueName(mode: SecurityMode, queues: DemoQueues = { kind: 'sqlite' }): string {
+  const name = `orders.${mode.toLowerCase()}`;
+  return queues.kind === 'rabbitmq' ? `${queues.prefix}${name}` : name;
 }
 
 /** Start a service per mode; every outcome goes to `onEvent`, every handled order to `onOrder`. */
-export function startServices(
+export async function startServices(
   dir: string,
   cast: DemoCast,
+  where: DemoQueues,
   onEvent: (mode: SecurityMode, event: ServiceEvent) => void,
   onOrder: (mode: SecurityMode, request: ServiceRequest) => void,
-): DemoServices {
+): Promise<DemoServices> {
   const file = join(dir, 'queues.db');
   const replay = openSqliteReplayCache({ path: join(dir, 'replay.db') });
   const open = {
@@ -61,7 +69,11 @@ export function startServices(
   const queues = new Map<SecurityMode, QueueAdapter>();
   const services: Service[] = [];
   for (const mode of MODES) {
-    const queue = openSqliteQueue({ file, name: queueName(mode) });
+    const name = queueName(mode, where);
+    const queue =
+      where.kind === 'sqlite'
+        ? openSqliteQueue({ file, name })
+        : await openRabbitQueue({ name, ...(where.url === undefined ? {} : { url: where.url }) });
     queues.set(mode, queue);
     const service = createService({
       queue,

@@ -14,7 +14,8 @@ import type { QueueSink } from '../host/create-client.js';
 import type { TransportCredential } from '../transport/transport-security.js';
 import type { SecurityMode } from '../transport/modes.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
-import { DEMO_AUDIENCE, DEMO_ISSUER } from './services.js';
+import { DEMO_AUDIENCE, DEMO_ISSUER, queueName } from './services.js';
+import type { DemoQueues } from './services.js';
 import type { DemoCast } from './setup.js';
 
 export interface DemoStep {
@@ -57,6 +58,7 @@ function recordingSink(
 export function demoSteps(
   cast: DemoCast,
   queues: ReadonlyMap<SecurityMode, QueueAdapter>,
+  where: DemoQueues,
 ): DemoStep[] {
   const q = (mode: SecurityMode): QueueAdapter => {
     const found = queues.get(mode);
@@ -253,7 +255,7 @@ export function demoSteps(
           'Transport',
           undefined,
           bob,
-          recordingSink(q('Transport'), (b) => b, 'orders.both'),
+          recordingSink(q('Transport'), (b) => b, queueName('Both', where)),
           order('washer', 5),
         ),
     },

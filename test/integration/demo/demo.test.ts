@@ -32,4 +32,16 @@ describe('the demo', () => {
     const again = await runDemo({ dir, write: () => undefined });
     expect(again).toEqual(summary);
   }, 120_000);
+
+  it('runs the same flow over RabbitMQ (samples/rabbitmq)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wsseq-demo-rabbit-'));
+    const lines: string[] = [];
+    const summary = await runDemo({
+      dir,
+      write: (l) => lines.push(l),
+      queues: { kind: 'rabbitmq', prefix: `wsseq-test-${Date.now()}.` },
+    });
+    expect(summary).toEqual({ accepted: 7, rejected: 7, unexpected: 0 });
+    expect(lines.join('\n')).toMatch(/moved to wsseq-test-\d+\.orders\.message\.poison/);
+  }, 120_000);
 });
