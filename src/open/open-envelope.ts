@@ -315,6 +315,15 @@ async function authenticate(
   if (!evidence.bodySignature && evidence.tokens.length === 0) {
     throw reject('PolicyViolation', 'the message carries no credential');
   }
+  // A service that accepts only client certificates answers as IIS does when none was given.
+  // (A token of another kind, such as a UsernameToken, is an unsupported credential instead.)
+  if (
+    credentials.every((c) => c.type === 'Certificate') &&
+    !evidence.bodySignature?.certificate &&
+    evidence.tokens.length === 0
+  ) {
+    throw reject('CertificateRequired', 'the Body is not signed with a client certificate');
+  }
   throw reject('UnsupportedSecurityToken', 'no accepted credential type authenticates the message');
 }
 

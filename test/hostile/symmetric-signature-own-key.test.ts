@@ -22,7 +22,7 @@ import {
   serialize,
 } from './attacker.js';
 
-it('rejects a Body signed with an attacker-made EncryptedKey (UnsupportedSecurityToken)', async () => {
+it('rejects a Body signed with an attacker-made EncryptedKey (CertificateRequired: no client certificate signed it)', async () => {
   const pki = await getTestPki();
   const opener = testOpener(pki);
   expect((await opener.open(secureAs(pki, orderEnvelope()))).body).toContain('widget');
@@ -65,5 +65,5 @@ it('rejects a Body signed with an attacker-made EncryptedKey (UnsupportedSecurit
   w.body.appendChild(importXml(w.doc, encryptedData(k.key, 'ED-evil', plaintext, 'Content')));
   w.security.insertBefore(ek, signature);
 
-  await expectRejected(opener.open(serialize(w.doc)), 'UnsupportedSecurityToken');
+  await expectRejected(opener.open(serialize(w.doc)), 'CertificateRequired');
 });
