@@ -16,8 +16,16 @@
  * Only the protection orders WCF implements for these bindings with message security over
  * queues are offered: SignBeforeEncrypt and SignBeforeEncryptAndEncryptSignature (the default,
  * as in WCF).
+ *
+ * The envelope is the caller's: a WCF service with WS-Addressing (`Soap12WSAddressing10`, the
+ * default of its HTTP and queue bindings) dispatches on `wsa:Action` and `wsa:To`, so give the
+ * envelope these headers or ask for them with the `addressing` option; a one-way operation is
+ * otherwise dropped without a fault (HTTP 200/202, no operation run). For Mono's WCF also set
+ * `derivedKeyValueType: false`, and post SOAP 1.2 without an `action` parameter in the HTTP
+ * Content-Type (samples/wcf/README.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import * as px from '../trust/x509-lib.js';
 import type { KeyObject } from 'node:crypto';
 import type { AttachContext, SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
@@ -77,6 +85,22 @@ export interface WcfSecureOptions {
   readonly derivedKeys?: 'separate' | 'single' | 'none';
   /** WS-SecureConversation namespace of the DerivedKeyTokens. Default '2005/02' (WCF's default). */
   readonly secureConversationVersion?: SecureConversationVersion;
+  /**
+   * Write `ValueType` (the DerivedKeyToken type) on the direct References to each
+   * DerivedKeyToken, as the Basic Security Profile asks. Default true. Set false for Mono's WCF,
+   * which rejects the message ("Unexpected ValueType in 'Reference' element") and itself writes
+   * these references without one; a wsseq receiver then needs `relaxations.allowMissingValueType`.
+   */
+  readonly derivedKeyValueType?: boolean;
+  /**
+   * WS-Addressing 1.0 headers to add to the envelope (each only when the envelope has none of
+   * that name), in the order and form WCF writes them: `Action` and `To` with
+   * `mustUnderstand="1"`, `MessageID` (default a fresh `urn:uuid:`), `ReplyTo` anonymous. A WCF
+   * service with `MessageVersion.Soap12WSAddressing10` (or Soap11WSAddressing10) dispatches on
+   * them: without them, or with an Action or To that does not match the endpoint, a one-way
+   * operation is silently not run. Default: none added, the envelope's own are signed.
+   */
+  readonly addressing?: WcfAddressing;
   /** Sign the WS-Addressing headers (To, Action, MessageID, ReplyTo, From, FaultTo, RelatesTo) present. Default true. */
   readonly signAddressingHeaders?: boolean;
   /** Timestamp lifetime in seconds. Default 300 (WCF's default). */
@@ -84,6 +108,20 @@ export interface WcfSecureOptions {
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
 }
+
+/** The WS-Addressing headers {@link WcfSecureOptions.addressing} adds. */
+export interface WcfAddressing {
+  /** The operation's action (WCF's `OperationContract.Action`). */
+  readonly action: string;
+  /** The endpoint address, exactly as the service's endpoint is configured. */
+  readonly to: string;
+  /** Default: `urn:uuid:` and a random UUID for each message. */
+  readonly messageId?: string;
+  /** Add `ReplyTo` with the anonymous address (as WCF clients do). Default true. */
+  readonly replyTo?: boolean;
+}
+
+const WSA_ANONYMOUS = 'http://www.w3.org/2005/08/addressing/anonymous';
 
 const ADDRESSING_HEADERS = new Set([
   'To',
@@ -101,7 +139,9 @@ function signatureKeyLength(suite: AlgorithmSuite): number {
 }
 
 /**
- * Check options once and return a sender producing the chosen WCF layout.
+ * Check options once and return a sender producing the chosen WCF layout. The WS-Addressing
+ * headers a WCF service dispatches on (Action, To) come from the envelope or from `addressing`;
+ * without them a WCF service drops the message silently.
  * @throws TypeError for misuse: a weak suite without allowInsecureAlgorithms, a
  *   MutualCertificate layout with a credential that has no signing key (found on first use).
  * @example
@@ -110,6 +150,7 @@ function signatureKeyLength(suite: AlgorithmSuite): number {
  *   credential: certificateCredential({ certificate, privateKey }),
  *   serviceCertificate,
  *   algorithmSuite: 'Basic256Sha256',
+ *   addressing: { action: 'urn:example:orders/PlaceOrder', to: 'net.msmq://host/private/orders' },
  * });
  * const wire = securer.secure(envelopeXml);
  */
@@ -133,6 +174,8 @@ export function createWcfSecurer(options: WcfSecureOptions): Securer {
     derivedKeys: options.derivedKeys ?? 'separate',
     scVersion: options.secureConversationVersion ?? '2005/02',
     signAddressing: options.signAddressingHeaders ?? true,
+    dkValueType: options.derivedKeyValueType ?? true,
+    addressing: options.addressing,
   };
   const now = options.now ?? (() => new Date());
   return Object.freeze({
@@ -157,6 +200,8 @@ interface WcfConfig {
   readonly derivedKeys: 'separate' | 'single' | 'none';
   readonly scVersion: SecureConversationVersion;
   readonly signAddressing: boolean;
+  readonly dkValueType: boolean;
+  readonly addressing: WcfAddressing | undefined;
 }
 
 function parseInput(input: string | Uint8Array): Document {
@@ -178,6 +223,7 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
   }
   const newId = (prefix: string): string => `${prefix}-${randomUUID()}`;
   const header = env.header ?? insertHeader(doc, env);
+  if (config.addressing) addAddressingHeaders(doc, env, header, config.addressing);
   const security = createElement(doc, NS.wsse, `${PREFIX.wsse}:Security`);
   declareNamespace(security, PREFIX.wsse, NS.wsse);
   declareNamespace(security, PREFIX.wsu, NS.wsu);
@@ -206,7 +252,9 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
   if (config.signAddressing) {
     for (const h of childElements(header)) {
       if (h.namespaceURI === NS.wsa && ADDRESSING_HEADERS.has(h.localName ?? '')) {
-        ensureId(h, newId('WSA'));
+        // WCF's prefix: Mono re-serializes the addressing headers it reads, writing their wsu:Id
+        // as `u:Id`, before it checks the digests; the prefix is part of the canonical form.
+        ensureId(h, newId('WSA'), WCF_WSU_PREFIX);
         signTargets.push(h);
       }
     }
@@ -271,7 +319,12 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
     );
     return {
       key: deriveKey(baseKey, DEFAULT_LABEL, nonce, 0, length),
-      keyInfo: () => tokenReference(doc, id, DERIVED_KEY_TOKEN_TYPE[config.scVersion]),
+      keyInfo: () =>
+        tokenReference(
+          doc,
+          id,
+          config.dkValueType ? DERIVED_KEY_TOKEN_TYPE[config.scVersion] : undefined,
+        ),
     };
   };
   const encryptionKey = derive(suite.keyLength);
@@ -361,7 +414,7 @@ function encryptedKeyFor(
     id,
     transport: { algorithm: config.suite.keyTransport },
     recipient: config.service,
-    keyInfo: createSecurityTokenReference(doc, style, config.service),
+    keyInfo: serviceReference(doc, style, config.service),
     key,
     dataIds,
   });
@@ -374,16 +427,84 @@ function encryptedKeyFor(
   return ek;
 }
 
+/**
+ * The reference to the service certificate. For issuer-serial, the issuer name is written the
+ * way .NET and Mono print it (`X500DistinguishedName.Name`: the RDNs in reverse order, as RFC
+ * 4514 says): Mono compares X509IssuerName with it as a string and otherwise fails with "Could
+ * not resolve security token from the key identifier". Any RFC 4514 reader accepts it too.
+ */
+function serviceReference(
+  doc: Document,
+  style: 'thumbprint' | 'issuer-serial',
+  service: Certificate,
+): Element {
+  const str = createSecurityTokenReference(doc, style, service);
+  if (style !== 'issuer-serial') return str;
+  const name = findDescendant(str, NS.ds, 'X509IssuerName');
+  if (name) {
+    while (name.firstChild) name.removeChild(name.firstChild);
+    name.appendChild(doc.createTextNode(dotNetName(service.parsed.issuerName)));
+  }
+  return str;
+}
+
+/** A distinguished name with its RDNs in reverse DER order, as .NET prints it. */
+function dotNetName(name: px.Name): string {
+  return new px.Name(name.toJSON().reverse()).toString();
+}
+
+function findDescendant(el: Element, ns: string, localName: string): Element | undefined {
+  for (const c of childElements(el)) {
+    if (c.namespaceURI === ns && c.localName === localName) return c;
+    const found = findDescendant(c, ns, localName);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** A SecurityTokenReference with a direct Reference to a token of this message. */
-function tokenReference(doc: Document, id: string, valueType: string): Element {
+function tokenReference(doc: Document, id: string, valueType: string | undefined): Element {
   const str = createElement(doc, NS.wsse, `${PREFIX.wsse}:SecurityTokenReference`);
   str.appendChild(
-    createElement(doc, NS.wsse, `${PREFIX.wsse}:Reference`, {
-      URI: `#${id}`,
-      ValueType: valueType,
-    }),
+    createElement(
+      doc,
+      NS.wsse,
+      `${PREFIX.wsse}:Reference`,
+      valueType === undefined ? { URI: `#${id}` } : { URI: `#${id}`, ValueType: valueType },
+    ),
   );
   return str;
+}
+
+function addAddressingHeaders(
+  doc: Document,
+  env: SoapEnvelope,
+  header: Element,
+  addressing: WcfAddressing,
+): void {
+  const present = new Set(
+    childElements(header)
+      .filter((h) => h.namespaceURI === NS.wsa)
+      .map((h) => h.localName),
+  );
+  const soapPrefix = env.envelope.prefix ?? 'soap';
+  const add = (name: string, mustUnderstand: boolean, text?: string): Element | undefined => {
+    if (present.has(name)) return undefined;
+    const el = createElement(doc, NS.wsa, `a:${name}`, {}, text);
+    declareNamespace(el, 'a', NS.wsa);
+    // WCF writes "1" in SOAP 1.2 too; Mono re-serializes these headers that way before it checks
+    // their digests, so "true" would break the signature.
+    if (mustUnderstand) el.setAttributeNS(env.soapNs, `${soapPrefix}:mustUnderstand`, '1');
+    header.appendChild(el);
+    return el;
+  };
+  add('Action', true, addressing.action);
+  add('MessageID', false, addressing.messageId ?? `urn:uuid:${randomUUID()}`);
+  if (addressing.replyTo ?? true) {
+    const replyTo = add('ReplyTo', false);
+    replyTo?.appendChild(createElement(doc, NS.wsa, 'a:Address', {}, WSA_ANONYMOUS));
+  }
+  add('To', true, addressing.to);
 }
 
 function insertHeader(doc: Document, env: SoapEnvelope): Element {
@@ -393,8 +514,13 @@ function insertHeader(doc: Document, env: SoapEnvelope): Element {
   return header;
 }
 
-function ensureId(el: Element, id: string): void {
+/** The prefix WCF (and Mono) give wsu on the headers they write. */
+const WCF_WSU_PREFIX = 'u';
+
+function ensureId(el: Element, id: string, preferredPrefix: string = PREFIX.wsu): void {
   if (idsOf(el).length > 0) return;
-  declareNamespace(el, PREFIX.wsu, NS.wsu);
-  el.setAttributeNS(NS.wsu, `${PREFIX.wsu}:Id`, id);
+  const bound = el.lookupNamespaceURI(preferredPrefix);
+  const prefix = bound === null || bound === NS.wsu ? preferredPrefix : PREFIX.wsu;
+  if (el.lookupNamespaceURI(prefix) !== NS.wsu) declareNamespace(el, prefix, NS.wsu);
+  el.setAttributeNS(NS.wsu, `${prefix}:Id`, id);
 }

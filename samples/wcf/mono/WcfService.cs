@@ -1,5 +1,7 @@
 // A WCF service (Mono's System.ServiceModel) with message security, for interop tests: it
 // accepts one message on a one-way operation, prints what it received and who sent it, and exits.
+// Prints "RECEIVED ..." when the operation ran and "ERROR <exception>" for each message the
+// dispatcher rejected (Mono answers those with HTTP 200 and says nothing else).
 //
 //   mcs -r:System.ServiceModel -r:System.Runtime.Serialization -r:System.IdentityModel \
 //       -out:WcfService.exe WcfService.cs
@@ -11,6 +13,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.ServiceModel;
 using System.ServiceModel.Channels;
 using System.ServiceModel.Description;
+using System.ServiceModel.Dispatcher;
 using System.ServiceModel.Security;
 using System.Threading;
 
@@ -32,6 +35,30 @@ public class Orders : IOrders
         Console.Out.Flush();
         Received.Set();
     }
+}
+
+// Prints every exception the dispatcher meets: Mono answers a message it rejects with HTTP 200
+// and an empty body on a one-way contract, so this is the only place the reason shows.
+public class PrintErrors : IServiceBehavior, IErrorHandler
+{
+    public void AddBindingParameters(ServiceDescription d, ServiceHostBase h,
+        System.Collections.ObjectModel.Collection<ServiceEndpoint> e, BindingParameterCollection p) { }
+    public void Validate(ServiceDescription d, ServiceHostBase h) { }
+    public void ApplyDispatchBehavior(ServiceDescription d, ServiceHostBase h)
+    {
+        foreach (var cd in h.ChannelDispatchers)
+        {
+            var dispatcher = cd as ChannelDispatcher;
+            if (dispatcher != null) dispatcher.ErrorHandlers.Add(this);
+        }
+    }
+    public bool HandleError(Exception error)
+    {
+        Console.WriteLine("ERROR " + error.ToString().Replace("\n", "\n  "));
+        Console.Out.Flush();
+        return true;
+    }
+    public void ProvideFault(Exception error, MessageVersion version, ref Message fault) { }
 }
 
 public class AcceptAll : UserNamePasswordValidator
@@ -83,6 +110,7 @@ public static class WcfService
         creds.UserNameAuthentication.CustomUserNamePasswordValidator = new AcceptAll();
         var debug = host.Description.Behaviors.Find<ServiceDebugBehavior>();
         if (debug != null) debug.IncludeExceptionDetailInFaults = true;
+        host.Description.Behaviors.Add(new PrintErrors());
         host.Open();
         Console.WriteLine("LISTENING " + url);
         Console.Out.Flush();
