@@ -65,12 +65,12 @@ export class Certificate {
 
   /** Subject DN as RFC 4514 text (for example `CN=alice, O=Contoso`). */
   get subject(): string {
-    return this.parsed.subject;
+    return rfc4514(this.parsed.subjectName);
   }
 
   /** Issuer DN as RFC 4514 text. */
   get issuer(): string {
-    return this.parsed.issuer;
+    return rfc4514(this.parsed.issuerName);
   }
 
   /** Serial number as an unsigned decimal string (as X509SerialNumber carries it). */
@@ -129,6 +129,15 @@ export class Certificate {
     const b64 = this.der.toString('base64').replace(/(.{64})/g, '$1\n');
     return `-----BEGIN CERTIFICATE-----\n${b64.trimEnd()}\n-----END CERTIFICATE-----\n`;
   }
+}
+
+/**
+ * A name as RFC 4514 writes it: the RDNs of the DER sequence in reverse order, most specific
+ * first (`CN=alice, O=Contoso, C=US`), as Java's X500Principal, .NET's X500DistinguishedName
+ * and OpenSSL's RFC 2253 output read and print it. (@peculiar/x509 prints DER order.)
+ */
+export function rfc4514(name: px.Name): string {
+  return new px.Name(name.toJSON().reverse()).toString();
 }
 
 /** Compare two names attribute by attribute, values case-insensitively and space-folded. */

@@ -213,8 +213,10 @@ export async function issueCertificate(
   const generated = await px.X509CertificateGenerator.create(
     {
       serialNumber: options.serial ?? randomSerial(),
-      subject: options.subject,
-      issuer: options.issuer ? options.issuer.certificate.parsed.subjectName : options.subject,
+      subject: derName(options.subject),
+      issuer: options.issuer
+        ? options.issuer.certificate.parsed.subjectName
+        : derName(options.subject),
       notBefore: options.notBefore,
       notAfter: options.notAfter,
       publicKey: spki(keyPair.publicKey),
@@ -226,6 +228,14 @@ export async function issueCertificate(
   );
   const certificate = Certificate.fromDer(new Uint8Array(generated.rawData));
   return toCredential(certificate, keyPair.privateKey);
+}
+
+/**
+ * The DER form of a name written as RFC 4514 text (`CN=alice, O=Contoso`: most specific
+ * first), so that the certificate prints back the same way.
+ */
+function derName(rfc4514Text: string): px.JsonName {
+  return new px.Name(rfc4514Text).toJSON().reverse();
 }
 
 /**

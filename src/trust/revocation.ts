@@ -108,7 +108,8 @@ export class RevocationChecker {
     if (crl.criticalExtensions.length > 0) return false;
     if (crl.thisUpdate > at + this.#skewMs) return false;
     if (crl.nextUpdate === undefined || crl.nextUpdate < at - this.#skewMs) return false;
-    if (crl.crl.issuer !== issuer.subject) return false;
+    // Both in DER order (@peculiar/x509 strings), not the RFC 4514 text Certificate prints.
+    if (crl.crl.issuer !== issuer.parsed.subject) return false;
     const ku = readConstraints(issuer).keyUsage;
     if (ku !== undefined && (ku & KEY_USAGE.cRLSign) === 0) return false;
     let verified = this.#verified.get(crl);

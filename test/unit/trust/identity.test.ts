@@ -37,3 +37,26 @@ describe('describeIdentity', () => {
     expect(id.emails).toEqual([]);
   });
 });
+
+describe('names as RFC 4514 text', () => {
+  it('prints the RDNs most specific first, as OpenSSL -nameopt RFC2253 does', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const pki = await getTestPki();
+    const dir = mkdtempSync(join(tmpdir(), 'rfc4514-'));
+    for (const cred of [pki.client, pki.intermediate, pki.root]) {
+      const file = join(dir, 'c.pem');
+      writeFileSync(file, cred.certificatePem);
+      const openssl = (what: string): string =>
+        execFileSync('openssl', ['x509', '-noout', what, '-nameopt', 'RFC2253', '-in', file])
+          .toString('utf8')
+          .replace(/^(subject|issuer)=/, '')
+          .trim()
+          .replace(/,(?=[A-Za-z]+=)/g, ', ');
+      expect(cred.certificate.subject).toBe(openssl('-subject'));
+      expect(cred.certificate.issuer).toBe(openssl('-issuer'));
+    }
+  });
+});

@@ -64,7 +64,7 @@ describe('Mono WCF vectors', () => {
       expect(result.body).toContain('<item>widget</item>');
       expect(result.context.soapVersion).toBe(v.soap);
       expect(result.context.credentialType).toBe('Certificate');
-      expect(result.context.identity.name).toBe('CN=wsseq WCF client, O=wsseq test data');
+      expect(result.context.identity.name).toBe('O=wsseq test data, CN=wsseq WCF client');
       expect(result.context.signingCertificate?.equals(keys.client.certificate)).toBe(true);
       expect(result.context.encrypted[0]).toBe('Body');
       expect(result.context.signed).toContain('Timestamp');

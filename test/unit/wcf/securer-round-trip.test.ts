@@ -102,7 +102,7 @@ describe('createWcfSecurer → open', () => {
     const wire = secure({ secureConversationVersion: '1.3' });
     expect(wire).toContain(NS.wsc13);
     const result = await wcfOpener(NOW, STRICT).open(wire);
-    expect(result.context.identity.name).toBe('CN=wsseq WCF client, O=wsseq test data');
+    expect(result.context.identity.name).toBe('O=wsseq test data, CN=wsseq WCF client');
   });
 
   for (const suite of ['Basic256', 'Basic128'] as const) {
