@@ -2,8 +2,8 @@
  * The sender pipeline: parse → Security header → Timestamp → credential token → sign and
  * encrypt in the policy's order → serialize.
  */
-import { randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import { KEY_TRANSPORT } from '../policy/algorithms.js';
@@ -14,12 +14,9 @@ import { createTimestamp } from '../wss/timestamp.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
 import { createElement, declareNamespace } from '../xml/build.js';
 import { serialize } from '../xml/dom.js';
-import { parseUntrusted } from '../xml/parse.js';
 import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
-import { locateEnvelope, mustUnderstandValue } from '../xml/soap.js';
-import type { SoapEnvelope } from '../xml/soap.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import { createEncryptedKey, encryptContent, encryptElement } from '../xenc/encrypt.js';
 
@@ -54,10 +51,7 @@ export function createSecurer(options: SecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
-      const doc =
-        typeof envelope === 'string' || envelope instanceof Uint8Array
-          ? parseInput(envelope)
-          : envelope;
+      const doc = envelopeDocument(envelope);
       secureDocument(doc, options, policy, now());
       return serialize(doc);
     },
@@ -74,48 +68,14 @@ export function secureEnvelope(
   return createSecurer(options).secure(envelope);
 }
 
-function parseInput(input: string | Uint8Array): Document {
-  try {
-    return parseUntrusted(input).document;
-  } catch (cause) {
-    throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
-      cause,
-    });
-  }
-}
-
 function secureDocument(
   doc: Document,
   options: SecureOptions,
   policy: ResolvedSenderPolicy,
   now: Date,
 ): void {
-  let env: SoapEnvelope;
-  try {
-    env = locateEnvelope(doc);
-  } catch (cause) {
-    throw new TypeError('the input is not a SOAP 1.1 or 1.2 envelope', { cause });
-  }
-  const newId = (prefix: string): string => `${prefix}-${randomUUID()}`;
-  const header = env.header ?? insertHeader(doc, env);
-  const security = createElement(doc, NS.wsse, `${PREFIX.wsse}:Security`);
-  declareNamespace(security, PREFIX.wsse, NS.wsse);
-  declareNamespace(security, PREFIX.wsu, NS.wsu);
-  declareNamespace(security, PREFIX.ds, NS.ds);
-  declareNamespace(security, PREFIX.xenc, NS.xenc);
-  const soapPrefix = env.envelope.prefix ?? 'soap';
-  security.setAttributeNS(
-    env.soapNs,
-    `${soapPrefix}:mustUnderstand`,
-    mustUnderstandValue(env.version),
-  );
-  if (policy.actor !== undefined) {
-    security.setAttributeNS(
-      env.soapNs,
-      `${soapPrefix}:${env.version === '1.1' ? 'actor' : 'role'}`,
-      policy.actor,
-    );
-  }
+  const { env, header } = envelopeToSecure(doc);
+  const security = createSecurityElement(doc, env, policy.actor);
   header.insertBefore(security, header.firstChild);
 
   const timestamp = createTimestamp(doc, now, policy.timestampTtlSeconds, newId('TS'));
@@ -231,13 +191,6 @@ function createEncryptedKeyReference(doc: Document, ekId: string): Element {
     }),
   );
   return str;
-}
-
-function insertHeader(doc: Document, env: SoapEnvelope): Element {
-  const prefix = env.envelope.prefix;
-  const header = doc.createElementNS(env.soapNs, prefix ? `${prefix}:Header` : 'Header');
-  env.envelope.insertBefore(header, env.body);
-  return header;
 }
 
 function ensureBodyId(body: Element, newId: (prefix: string) => string): void {

@@ -25,7 +25,6 @@
  * Content-Type (samples/wcf/README.md).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import * as px from '../trust/x509-lib.js';
 import type { KeyObject } from 'node:crypto';
 import type { AttachContext, SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
@@ -46,12 +45,11 @@ import { childElements, serialize } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
-import { parseUntrusted } from '../xml/parse.js';
-import { locateEnvelope, mustUnderstandValue } from '../xml/soap.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import { createEncryptedKey, encryptContent, encryptElement } from '../xenc/encrypt.js';
 import type { Securer } from './secure-envelope.js';
+import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 
 /** The WCF layouts wsseq can send. */
 export type WcfLayout = 'MutualCertificate11' | 'MutualCertificate10' | 'UserNameForCertificate';
@@ -180,10 +178,7 @@ export function createWcfSecurer(options: WcfSecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
-      const doc =
-        typeof envelope === 'string' || envelope instanceof Uint8Array
-          ? parseInput(envelope)
-          : envelope;
+      const doc = envelopeDocument(envelope);
       secureWcf(doc, config, now());
       return serialize(doc);
     },
@@ -204,36 +199,10 @@ interface WcfConfig {
   readonly addressing: WcfAddressing | undefined;
 }
 
-function parseInput(input: string | Uint8Array): Document {
-  try {
-    return parseUntrusted(input).document;
-  } catch (cause) {
-    throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
-      cause,
-    });
-  }
-}
-
 function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
-  let env: SoapEnvelope;
-  try {
-    env = locateEnvelope(doc);
-  } catch (cause) {
-    throw new TypeError('the input is not a SOAP 1.1 or 1.2 envelope', { cause });
-  }
-  const newId = (prefix: string): string => `${prefix}-${randomUUID()}`;
-  const header = env.header ?? insertHeader(doc, env);
+  const { env, header } = envelopeToSecure(doc);
   if (config.addressing) addAddressingHeaders(doc, env, header, config.addressing);
-  const security = createElement(doc, NS.wsse, `${PREFIX.wsse}:Security`);
-  declareNamespace(security, PREFIX.wsse, NS.wsse);
-  declareNamespace(security, PREFIX.wsu, NS.wsu);
-  declareNamespace(security, PREFIX.ds, NS.ds);
-  declareNamespace(security, PREFIX.xenc, NS.xenc);
-  security.setAttributeNS(
-    env.soapNs,
-    `${env.envelope.prefix ?? 'soap'}:mustUnderstand`,
-    mustUnderstandValue(env.version),
-  );
+  const security = createSecurityElement(doc, env);
   header.appendChild(security);
 
   const timestamp = createTimestamp(doc, now, config.ttl, newId('TS'));
@@ -428,38 +397,17 @@ function encryptedKeyFor(
 }
 
 /**
- * The reference to the service certificate. For issuer-serial, the issuer name is written the
- * way .NET and Mono print it (`X500DistinguishedName.Name`: the RDNs in reverse order, as RFC
- * 4514 says): Mono compares X509IssuerName with it as a string and otherwise fails with "Could
- * not resolve security token from the key identifier". Any RFC 4514 reader accepts it too.
+ * The reference to the service certificate. For issuer-serial the issuer name is RFC 4514
+ * text (the RDNs in reverse DER order), which is also how .NET and Mono print it: Mono
+ * compares X509IssuerName as a string and otherwise fails with "Could not resolve security
+ * token from the key identifier".
  */
 function serviceReference(
   doc: Document,
   style: 'thumbprint' | 'issuer-serial',
   service: Certificate,
 ): Element {
-  const str = createSecurityTokenReference(doc, style, service);
-  if (style !== 'issuer-serial') return str;
-  const name = findDescendant(str, NS.ds, 'X509IssuerName');
-  if (name) {
-    while (name.firstChild) name.removeChild(name.firstChild);
-    name.appendChild(doc.createTextNode(dotNetName(service.parsed.issuerName)));
-  }
-  return str;
-}
-
-/** A distinguished name with its RDNs in reverse DER order, as .NET prints it. */
-function dotNetName(name: px.Name): string {
-  return new px.Name(name.toJSON().reverse()).toString();
-}
-
-function findDescendant(el: Element, ns: string, localName: string): Element | undefined {
-  for (const c of childElements(el)) {
-    if (c.namespaceURI === ns && c.localName === localName) return c;
-    const found = findDescendant(c, ns, localName);
-    if (found) return found;
-  }
-  return undefined;
+  return createSecurityTokenReference(doc, style, service);
 }
 
 /** A SecurityTokenReference with a direct Reference to a token of this message. */
@@ -505,13 +453,6 @@ function addAddressingHeaders(
     replyTo?.appendChild(createElement(doc, NS.wsa, 'a:Address', {}, WSA_ANONYMOUS));
   }
   add('To', true, addressing.to);
-}
-
-function insertHeader(doc: Document, env: SoapEnvelope): Element {
-  const prefix = env.envelope.prefix;
-  const header = doc.createElementNS(env.soapNs, prefix ? `${prefix}:Header` : 'Header');
-  env.envelope.insertBefore(header, env.body);
-  return header;
 }
 
 /** The prefix WCF (and Mono) give wsu on the headers they write. */
