@@ -1,5 +1,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describeIdentity } from '../../../src/trust/identity.js';
 import { getTestPki } from '../../fixtures/pki.js';
 import type { TestPki } from '../../fixtures/pki.js';
@@ -40,10 +44,6 @@ describe('describeIdentity', () => {
 
 describe('names as RFC 4514 text', () => {
   it('prints the RDNs most specific first, as OpenSSL -nameopt RFC2253 does', async () => {
-    const { execFileSync } = await import('node:child_process');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
     const pki = await getTestPki();
     const dir = mkdtempSync(join(tmpdir(), 'rfc4514-'));
     for (const cred of [pki.client, pki.intermediate, pki.root]) {
