@@ -62,6 +62,12 @@ export interface UsernameCredentialOptions {
   readonly allowUnencryptedPasswordText?: boolean;
   /** Source of nonces. Default: 16 random bytes. For tests. */
   readonly nonce?: () => Buffer;
+  /**
+   * Write Nonce and Created in the token (default true). Only a PasswordText token may leave
+   * them out, for peers that cannot read them (Mono 6.8's WCF); its replay protection then
+   * rests on the message signature alone.
+   */
+  readonly nonceAndCreated?: boolean;
 }
 
 /**
@@ -85,6 +91,10 @@ export function usernameCredential(options: UsernameCredentialOptions): SenderCr
     throw new TypeError('passwordType must be PasswordText or PasswordDigest');
   }
   if (signWith) assertRsaPrivateKey(signWith.privateKey);
+  const nonceAndCreated = options.nonceAndCreated ?? true;
+  if (!nonceAndCreated && passwordType !== 'PasswordText') {
+    throw new TypeError('PasswordDigest needs Nonce and Created (nonceAndCreated: true)');
+  }
   const makeNonce = options.nonce ?? (() => randomBytes(16));
   const allowClear = options.allowUnencryptedPasswordText === true;
   return {
@@ -107,6 +117,7 @@ export function usernameCredential(options: UsernameCredentialOptions): SenderCr
         passwordType,
         nonce: makeNonce(),
         created: ctx.now,
+        nonceAndCreated,
       });
       ctx.security.appendChild(token);
       const signingKey = signWith

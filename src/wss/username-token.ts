@@ -29,6 +29,11 @@ export interface UsernameTokenFields {
   readonly nonce: Buffer;
   /** Written as xsd:dateTime in UTC. */
   readonly created: Date;
+  /**
+   * Write Nonce and Created (default true). PasswordText tokens may leave them out for peers
+   * that cannot read them (Mono's WCF); PasswordDigest needs both.
+   */
+  readonly nonceAndCreated?: boolean;
 }
 
 /** The password part of a token as it arrived. */
@@ -85,6 +90,12 @@ export function createUsernameToken(doc: Document, fields: UsernameTokenFields):
       value,
     ),
   );
+  if (fields.nonceAndCreated === false) {
+    if (fields.passwordType !== 'PasswordText') {
+      throw new TypeError('a PasswordDigest token needs its Nonce and Created');
+    }
+    return token;
+  }
   token.appendChild(
     createElement(
       doc,

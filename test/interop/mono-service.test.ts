@@ -22,7 +22,8 @@ import type {
   WcfProtectionOrder,
   WcfSecureOptions,
 } from '../../src/secure/wcf-layout.js';
-import { clientCredential, keys, testUserName } from '../unit/wcf/wcf-fixtures.js';
+import { usernameCredential } from '../../src/credentials/username.js';
+import { clientCredential, keys } from '../unit/wcf/wcf-fixtures.js';
 import { buildService, monoEnabled, post, startService } from './mono/mono-service.js';
 import type { RunningService } from './mono/mono-service.js';
 
@@ -103,7 +104,13 @@ const CASES: readonly Case[] = [
     variant: 'username11',
     layout: 'UserNameForCertificate',
     order: 'SignBeforeEncrypt',
-    credential: () => testUserName('alice', 'correct horse'),
+    credential: () =>
+      usernameCredential({
+        username: 'alice',
+        password: 'correct horse',
+        passwordType: 'PasswordText',
+        nonceAndCreated: false,
+      }),
   },
 ];
 

@@ -104,3 +104,27 @@ describe('UserName round trips (EncryptAndSign)', () => {
     expect(result.context.encrypted).toEqual([]);
   });
 });
+
+describe('UsernameToken without Nonce and Created (for Mono 6.8)', () => {
+  it('a PasswordText token with Username and Password only opens; its replay key is the signature', async () => {
+    const pki = await getTestPki();
+    const wire = secureWithUsername(pki, orderEnvelope(), {
+      passwordType: 'PasswordText',
+      nonceAndCreated: false,
+    });
+    const result = await (await usernameOpener(pki)).open(wire);
+    expect(result.context.identity.name).toBe('alice');
+    expect(result.replayKeys.some((k) => k.startsWith('nonce:'))).toBe(false);
+    expect(result.replayKeys.some((k) => k.startsWith('sig:'))).toBe(true);
+  });
+
+  it('PasswordDigest cannot leave them out (TypeError at construction)', async () => {
+    const pki = await getTestPki();
+    expect(() =>
+      secureWithUsername(pki, orderEnvelope(), {
+        passwordType: 'PasswordDigest',
+        nonceAndCreated: false,
+      }),
+    ).toThrow(TypeError);
+  });
+});
