@@ -7,6 +7,9 @@ import type { MessageEvidence, SignatureEvidence } from '../credentials/types.js
 import { reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import { checkTimestamp } from '../wss/timestamp.js';
+import { childElements, textOf } from '../xml/dom.js';
+import type { Element } from '../xml/dom.js';
+import { NS } from '../xml/ns.js';
 import { applyEndorsingSignatures } from './endorsing.js';
 import type { ParsedMessage } from './parse-message.js';
 import type { ProcessedHeader } from './process-header.js';
@@ -81,10 +84,42 @@ export function enforcePolicy(
     );
     if (!bodyEncrypted) throw reject('PolicyViolation', 'the SOAP Body content is not encrypted');
   }
+  if (policy.requireAddressTo !== undefined)
+    checkAddressTo(msg, body?.covered ?? [], policy.requireAddressTo);
   if (policy.requireSignedTokens && body?.token && !body.covered.includes(body.token)) {
     throw reject(
       'PolicyViolation',
       'the signing token is not covered by the signature (ProtectTokens)',
+    );
+  }
+}
+
+/** WS-Addressing namespaces whose `To` header names the destination. */
+const WSA_NAMESPACES: ReadonlySet<string> = new Set([
+  NS.wsa,
+  'http://schemas.xmlsoap.org/ws/2004/08/addressing',
+]);
+
+/**
+ * The message names this service: one wsa:To header with exactly `address`, covered by the
+ * Body signature.
+ * @throws WsseqError `PolicyViolation`.
+ */
+function checkAddressTo(msg: ParsedMessage, covered: readonly Element[], address: string): void {
+  const to = msg.soap.header
+    ? childElements(msg.soap.header).filter(
+        (c) => c.localName === 'To' && WSA_NAMESPACES.has(c.namespaceURI ?? ''),
+      )
+    : [];
+  const [only] = to;
+  if (to.length !== 1 || !only) {
+    throw reject('PolicyViolation', `the message must carry one wsa:To header (${address})`);
+  }
+  if (!covered.includes(only)) throw reject('PolicyViolation', 'the wsa:To header is not signed');
+  if (textOf(only).trim() !== address) {
+    throw reject(
+      'PolicyViolation',
+      `the message is addressed to ${textOf(only).trim()}, not ${address}`,
     );
   }
 }

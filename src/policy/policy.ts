@@ -49,6 +49,12 @@ export interface SenderPolicy {
   /** The SOAP actor/role of the Security header. Default: none (ultimate receiver). */
   readonly actor?: string;
   /**
+   * The service's address: written as a WS-Addressing `wsa:To` header (unless the envelope has
+   * one) and signed with the Body, so the message is bound to that service even when it is
+   * only signed. Default: none.
+   */
+  readonly addressTo?: string;
+  /**
    * DANGEROUS: allow suites with SHA-1 or RSA PKCS#1 v1.5 (Basic256, Basic256Rsa15, ...), for
    * peers that know nothing better. Without it such a suite is a TypeError.
    */
@@ -92,6 +98,13 @@ export interface ReceiverPolicy {
   readonly credentialValidation?: CredentialValidation;
   /** The SOAP actor/role whose Security header is ours. Default: none (ultimate receiver). */
   readonly actor?: string;
+  /**
+   * This service's address: require a WS-Addressing `wsa:To` header with exactly this value,
+   * covered by the Body signature (`PolicyViolation` otherwise). Binds a message to one
+   * service; without it, a Sign-only message made for one service opens at any other that
+   * trusts the same client. Default: none.
+   */
+  readonly requireAddressTo?: string;
   /** Limits on the message. */
   readonly limits?: Partial<MessageLimits>;
   /**
@@ -145,6 +158,7 @@ export interface ResolvedSenderPolicy {
   readonly timestampTtlSeconds: number;
   readonly signTokens: boolean;
   readonly actor: string | undefined;
+  readonly addressTo: string | undefined;
 }
 
 function assertPositive(value: number, name: string): void {
@@ -183,6 +197,7 @@ export function resolveSenderPolicy(policy: SenderPolicy = {}): ResolvedSenderPo
     timestampTtlSeconds: ttl,
     signTokens: policy.signTokens ?? true,
     actor: policy.actor,
+    addressTo: policy.addressTo,
   });
 }
 
@@ -204,6 +219,7 @@ export interface ResolvedReceiverPolicy {
   readonly maxMessageAgeSeconds: number | undefined;
   readonly credentialValidation: CredentialValidation;
   readonly actor: string | undefined;
+  readonly requireAddressTo: string | undefined;
   readonly limits: MessageLimits;
   readonly allowComments: boolean;
   readonly relaxations: Required<BspRelaxations>;
@@ -298,6 +314,7 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     maxMessageAgeSeconds: policy.maxMessageAgeSeconds,
     credentialValidation,
     actor: policy.actor,
+    requireAddressTo: policy.requireAddressTo,
     limits,
     allowComments: policy.allowComments === true,
     relaxations: Object.freeze({

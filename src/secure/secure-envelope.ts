@@ -13,12 +13,13 @@ import type { Certificate } from '../trust/certificate.js';
 import { createTimestamp } from '../wss/timestamp.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
 import { createElement, declareNamespace } from '../xml/build.js';
-import { serialize } from '../xml/dom.js';
+import { childElements, serialize, textOf } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import { createEncryptedKey, encryptContent, encryptElement } from '../xenc/encrypt.js';
+import type { SoapEnvelope } from '../xml/soap.js';
 
 export interface SecureOptions {
   /** The client credential (for example {@link certificateCredential}). */
@@ -91,7 +92,10 @@ function secureDocument(
   ensureBodyId(env.body, newId);
   if (policy.protectionLevel === 'None') return;
 
+  const addressTo =
+    policy.addressTo === undefined ? [] : [addressingTo(doc, env, header, policy.addressTo)];
   const signTargets: Element[] = [
+    ...addressTo,
     env.body,
     timestamp,
     ...(policy.signTokens && signingKey ? signingKey.tokens : []),
@@ -197,4 +201,27 @@ function ensureBodyId(body: Element, newId: (prefix: string) => string): void {
   if (idsOf(body).length > 0) return;
   declareNamespace(body, PREFIX.wsu, NS.wsu);
   body.setAttributeNS(NS.wsu, `${PREFIX.wsu}:Id`, newId('Body'));
+}
+
+/**
+ * The envelope's wsa:To header (WS-Addressing 1.0), added with `address` when missing, with a
+ * wsu:Id so the signature can cover it.
+ * @throws TypeError when the envelope already names another address.
+ */
+function addressingTo(doc: Document, env: SoapEnvelope, header: Element, address: string): Element {
+  let to = childElements(header).find((c) => c.namespaceURI === NS.wsa && c.localName === 'To');
+  if (to) {
+    if (textOf(to).trim() !== address) {
+      throw new TypeError(`the envelope's wsa:To is not ${address}`);
+    }
+  } else {
+    to = createElement(doc, NS.wsa, 'wsa:To', {}, address);
+    declareNamespace(to, 'wsa', NS.wsa);
+    header.appendChild(to);
+  }
+  if (idsOf(to).length === 0) {
+    declareNamespace(to, PREFIX.wsu, NS.wsu);
+    to.setAttributeNS(NS.wsu, `${PREFIX.wsu}:Id`, newId('To'));
+  }
+  return to;
 }
