@@ -148,10 +148,3 @@ export const ALGORITHM_SUITES: Readonly<Record<AlgorithmSuiteName, AlgorithmSuit
 
 /** The default: AES-256-GCM, SHA-256 digests, RSA-SHA256, RSA-OAEP key transport. */
 export const DEFAULT_SUITE: AlgorithmSuiteName = 'Basic256GCMSha256';
-
-/** The weak algorithms a suite uses (empty for the SHA-256 OAEP suites). */
-export function weakAlgorithmsOf(s: AlgorithmSuite): string[] {
-  return [s.digest, s.asymmetricSignature, s.encryption, s.keyTransport].filter((a) =>
-    WEAK_ALGORITHMS.has(a),
-  );
-}

@@ -20,9 +20,3 @@ export function createElement(
 export function declareNamespace(el: Element, prefix: string, uri: string): void {
   el.setAttributeNS(NS.xmlns, `xmlns:${prefix}`, uri);
 }
-
-/** Append children in order; returns the parent. */
-export function appendAll(parent: Element, ...children: Element[]): Element {
-  for (const c of children) parent.appendChild(c);
-  return parent;
-}

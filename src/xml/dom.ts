@@ -33,23 +33,6 @@ export function childElements(el: Node): Element[] {
   return out;
 }
 
-/** The element children of `el` named `{ns}localName`. */
-export function childrenNamed(el: Node, ns: string, localName: string): Element[] {
-  return childElements(el).filter((c) => c.localName === localName && c.namespaceURI === ns);
-}
-
-/** The only child `{ns}localName` of `el`, or undefined when there is none; throws when more. */
-export function optionalChild(
-  el: Element,
-  ns: string,
-  localName: string,
-  onDuplicate: (name: string) => Error,
-): Element | undefined {
-  const found = childrenNamed(el, ns, localName);
-  if (found.length > 1) throw onDuplicate(localName);
-  return found[0];
-}
-
 /** The attribute `{ns}name` (ns null: unqualified) or undefined. */
 export function attr(el: Element, ns: string | null, localName: string): string | undefined {
   const a = ns === null ? el.getAttributeNode(localName) : el.getAttributeNodeNS(ns, localName);
