@@ -15,6 +15,7 @@ import type {
 import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
+import { checkOpenOptions } from '../policy/pipeline-options.js';
 import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -140,6 +141,7 @@ export interface Opener {
  * const { context, body } = await opener.open(wire);
  */
 export function createOpener(options: OpenOptions): Opener {
+  checkOpenOptions(options);
   const policy = resolveReceiverPolicy(options.policy);
   const serviceKeys = [...(options.serviceKeys ?? [])];
   for (const k of serviceKeys) {

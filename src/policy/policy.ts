@@ -12,6 +12,21 @@ import {
   WEAK_ALGORITHMS,
 } from './algorithms.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from './algorithms.js';
+import {
+  arrayOf,
+  checkOptions,
+  isBoolean,
+  isNumber,
+  isOptions,
+  isString,
+  oneOf,
+} from './check-options.js';
+import type { Checker, OptionSpec } from './check-options.js';
+import {
+  ALGORITHM_SUITE_NAMES,
+  KEY_REFERENCE_STYLES,
+  SERVICE_KEY_REFERENCE_STYLES,
+} from './option-values.js';
 import { DEFAULT_PARSE_LIMITS } from '../xml/parse.js';
 import type { ParseLimits } from '../xml/parse.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
@@ -20,13 +35,21 @@ import type { KeyReferenceStyle } from '../wss/token-reference.js';
  * WCF's protection levels: `None` (tokens and Timestamp only, as a UsernameToken over TLS),
  * `Sign`, `EncryptAndSign`.
  */
-export type ProtectionLevel = 'None' | 'Sign' | 'EncryptAndSign';
-export type ProtectionOrder =
-  'SignBeforeEncrypt' | 'SignBeforeEncryptAndEncryptSignature' | 'EncryptBeforeSign';
+export type ProtectionLevel = (typeof PROTECTION_LEVELS)[number];
+export const PROTECTION_LEVELS = ['None', 'Sign', 'EncryptAndSign'] as const;
+/** The order of signing and encryption on the sender. */
+export type ProtectionOrder = (typeof PROTECTION_ORDERS)[number];
+export const PROTECTION_ORDERS = [
+  'SignBeforeEncrypt',
+  'SignBeforeEncryptAndEncryptSignature',
+  'EncryptBeforeSign',
+] as const;
 /** When credentials must be valid: at receipt, or at the message's signed Created time. */
-export type CredentialValidation = 'AtReceipt' | 'AtSignedTime';
+export type CredentialValidation = (typeof CREDENTIAL_VALIDATIONS)[number];
+export const CREDENTIAL_VALIDATIONS = ['AtReceipt', 'AtSignedTime'] as const;
 /** Key transport by short name: rsa-oaep-mgf1p (SHA-1 MGF1, the interoperable default) or xmlenc11 rsa-oaep (SHA-256). */
-export type KeyTransportName = 'rsa-oaep-mgf1p' | 'rsa-oaep';
+export type KeyTransportName = (typeof KEY_TRANSPORT_NAMES)[number];
+export const KEY_TRANSPORT_NAMES = ['rsa-oaep-mgf1p', 'rsa-oaep'] as const;
 
 /** What a sender does. Every field is optional; the defaults are the strict ones. */
 export interface SenderPolicy {
@@ -161,17 +184,59 @@ export interface ResolvedSenderPolicy {
   readonly addressTo: string | undefined;
 }
 
-function assertPositive(value: number, name: string): void {
-  if (!Number.isFinite(value) || value < 0)
-    throw new TypeError(`${name} must be a non-negative number`);
-}
+/** Every SenderPolicy option and what it accepts. */
+export const SENDER_POLICY_OPTIONS: OptionSpec<SenderPolicy> = {
+  protectionLevel: oneOf(PROTECTION_LEVELS),
+  protectionOrder: oneOf(PROTECTION_ORDERS),
+  algorithmSuite: oneOf(ALGORITHM_SUITE_NAMES),
+  keyTransport: oneOf(KEY_TRANSPORT_NAMES),
+  signerKeyReference: oneOf(KEY_REFERENCE_STYLES),
+  serviceKeyReference: oneOf(SERVICE_KEY_REFERENCE_STYLES),
+  timestampTtlSeconds: isNumber(),
+  signTokens: isBoolean,
+  actor: isString(),
+  addressTo: isString(),
+  allowInsecureAlgorithms: isBoolean,
+};
+
+const positiveInteger: Checker = isNumber({ exclusiveMin: true, integer: true });
+/** Every limit (from {@link DEFAULT_LIMITS}, so a new limit is checked too): a positive integer. */
+const LIMIT_OPTIONS = Object.fromEntries(
+  Object.keys(DEFAULT_LIMITS).map((k) => [k, positiveInteger]),
+) as OptionSpec<MessageLimits>;
+
+/** Every ReceiverPolicy option and what it accepts. */
+export const RECEIVER_POLICY_OPTIONS: OptionSpec<ReceiverPolicy> = {
+  protectionLevel: oneOf(PROTECTION_LEVELS),
+  algorithmSuites: arrayOf(oneOf(ALGORITHM_SUITE_NAMES), { nonEmpty: true }),
+  requireTimestamp: isBoolean,
+  requireSignedTimestamp: isBoolean,
+  requireSignedTokens: isBoolean,
+  requireExpires: isBoolean,
+  maxClockSkewSeconds: isNumber(),
+  maxMessageAgeSeconds: isNumber({ exclusiveMin: true }),
+  credentialValidation: oneOf(CREDENTIAL_VALIDATIONS),
+  actor: isString(),
+  requireAddressTo: isString(),
+  limits: isOptions(LIMIT_OPTIONS),
+  allowComments: isBoolean,
+  allowInsecureAlgorithms: isBoolean,
+  relaxations: isOptions<BspRelaxations>({
+    allowMissingEncodingType: isBoolean,
+    allowMissingValueType: isBoolean,
+  }),
+};
 
 /**
  * Check a sender policy and fill in defaults.
  * @throws TypeError for an unknown suite, a weak suite without allowInsecureAlgorithms, or a
  *   bad number.
  */
-export function resolveSenderPolicy(policy: SenderPolicy = {}): ResolvedSenderPolicy {
+export function resolveSenderPolicy(
+  policy: SenderPolicy = {},
+  path = 'policy',
+): ResolvedSenderPolicy {
+  checkOptions<SenderPolicy>(policy, path, SENDER_POLICY_OPTIONS);
   const suiteName = policy.algorithmSuite ?? DEFAULT_SUITE;
   const suite = Object.hasOwn(ALGORITHM_SUITES, suiteName)
     ? ALGORITHM_SUITES[suiteName]
@@ -186,7 +251,6 @@ export function resolveSenderPolicy(policy: SenderPolicy = {}): ResolvedSenderPo
     );
   }
   const ttl = policy.timestampTtlSeconds ?? 300;
-  assertPositive(ttl, 'timestampTtlSeconds');
   return Object.freeze({
     protectionLevel: policy.protectionLevel ?? 'EncryptAndSign',
     protectionOrder: policy.protectionOrder ?? 'SignBeforeEncrypt',
@@ -239,7 +303,11 @@ const STRONG_SUITES: readonly AlgorithmSuiteName[] = [
  * @throws TypeError for an unknown suite, a weak suite without allowInsecureAlgorithms, or a
  *   bad number or limit.
  */
-export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedReceiverPolicy {
+export function resolveReceiverPolicy(
+  policy: ReceiverPolicy = {},
+  path = 'policy',
+): ResolvedReceiverPolicy {
+  checkOptions<ReceiverPolicy>(policy, path, RECEIVER_POLICY_OPTIONS);
   const insecure = policy.allowInsecureAlgorithms === true;
   const names = policy.algorithmSuites ?? STRONG_SUITES;
   if (names.length === 0) throw new TypeError('algorithmSuites must name at least one suite');
@@ -287,21 +355,11 @@ export function resolveReceiverPolicy(policy: ReceiverPolicy = {}): ResolvedRece
     }
   }
   const skew = policy.maxClockSkewSeconds ?? 300;
-  assertPositive(skew, 'maxClockSkewSeconds');
-  if (policy.maxMessageAgeSeconds !== undefined)
-    assertPositive(policy.maxMessageAgeSeconds, 'maxMessageAgeSeconds');
   const credentialValidation = policy.credentialValidation ?? 'AtReceipt';
-  if (!['AtReceipt', 'AtSignedTime'].includes(credentialValidation)) {
-    throw new TypeError('credentialValidation must be AtReceipt or AtSignedTime');
-  }
   if (credentialValidation === 'AtSignedTime' && policy.maxMessageAgeSeconds === undefined) {
     throw new TypeError('credentialValidation AtSignedTime needs maxMessageAgeSeconds');
   }
   const limits: MessageLimits = Object.freeze({ ...DEFAULT_LIMITS, ...policy.limits });
-  for (const [k, v] of Object.entries(limits)) {
-    if (!Number.isInteger(v) || v <= 0)
-      throw new TypeError(`limit ${k} must be a positive integer`);
-  }
   return Object.freeze({
     protectionLevel: policy.protectionLevel ?? 'EncryptAndSign',
     suites,

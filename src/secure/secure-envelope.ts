@@ -8,6 +8,7 @@ import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import { KEY_TRANSPORT } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
+import { checkSecureOptions } from '../policy/pipeline-options.js';
 import type { ResolvedSenderPolicy, SenderPolicy } from '../policy/policy.js';
 import type { Certificate } from '../trust/certificate.js';
 import { createTimestamp } from '../wss/timestamp.js';
@@ -45,6 +46,7 @@ export interface Securer {
  * const wire = securer.secure(envelopeXml);
  */
 export function createSecurer(options: SecureOptions): Securer {
+  checkSecureOptions(options);
   const policy = resolveSenderPolicy(options.policy);
   if (policy.protectionLevel === 'EncryptAndSign' && !options.serviceCertificate) {
     throw new TypeError('EncryptAndSign needs the service certificate');

@@ -30,6 +30,7 @@ import type { AttachContext, SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
+import { checkWcfSecureOptions } from '../policy/pipeline-options.js';
 import type { Certificate } from '../trust/certificate.js';
 import {
   DERIVED_KEY_TOKEN_TYPE,
@@ -153,6 +154,7 @@ function signatureKeyLength(suite: AlgorithmSuite): number {
  * const wire = securer.secure(envelopeXml);
  */
 export function createWcfSecurer(options: WcfSecureOptions): Securer {
+  checkWcfSecureOptions(options);
   const policy = resolveSenderPolicy({
     algorithmSuite: options.algorithmSuite ?? 'Basic256Sha256',
     ...(options.allowInsecureAlgorithms === true ? { allowInsecureAlgorithms: true } : {}),
