@@ -26,10 +26,15 @@ export type WsseqErrorCode =
   | 'CertificateMismatch'
   | 'MessageExpired'
   | 'AuthenticationFailed'
-  | 'Replay';
+  | 'Replay'
+  | 'MustUnderstand';
 
-/** The WS-Security 1.1 fault codes (qualified with the `wsse` prefix). */
+/**
+ * The WS-Security 1.1 fault codes (qualified with the `wsse` prefix), and SOAP's own
+ * MustUnderstand fault (SOAP 1.1 section 4.4.1, SOAP 1.2 section 5.4.8).
+ */
 export type WssFaultCode =
+  | 'soap:MustUnderstand'
   | 'wsse:UnsupportedSecurityToken'
   | 'wsse:UnsupportedAlgorithm'
   | 'wsse:InvalidSecurity'
@@ -57,6 +62,7 @@ const FAULTS: Readonly<Record<WsseqErrorCode, WssFaultCode>> = {
   MessageExpired: 'wsse:MessageExpired',
   AuthenticationFailed: 'wsse:FailedAuthentication',
   Replay: 'wsse:InvalidSecurity',
+  MustUnderstand: 'soap:MustUnderstand',
 };
 
 /** The outward message for each code: safe to send back to an unauthenticated sender. */
@@ -78,6 +84,7 @@ const PUBLIC_MESSAGES: Readonly<Record<WsseqErrorCode, string>> = {
   MessageExpired: 'The message has expired.',
   AuthenticationFailed: 'The security token could not be authenticated.',
   Replay: 'The message has already been received.',
+  MustUnderstand: 'A header that must be understood was not understood.',
 };
 
 /** Options common to every {@link WsseqError}. */
@@ -167,8 +174,33 @@ export class DecryptionError extends WsseqError {
   }
 }
 
+/** A header block's qualified name. */
+export interface HeaderName {
+  readonly namespaceURI: string;
+  readonly localName: string;
+}
+
+/**
+ * A header block targeted at this node carries mustUnderstand and nobody understands it
+ * (SOAP 1.1 section 4.2.3, SOAP 1.2 section 5.2.3). The fault names the headers (SOAP 1.2:
+ * NotUnderstood header blocks) and nothing else.
+ */
+export class MustUnderstandError extends WsseqError {
+  declare readonly code: 'MustUnderstand';
+  /** The headers not understood, in document order. */
+  readonly notUnderstood: readonly HeaderName[];
+
+  constructor(notUnderstood: readonly HeaderName[], options?: WsseqErrorOptions) {
+    const names = notUnderstood.map((h) => `{${h.namespaceURI}}${h.localName}`).join(', ');
+    super('MustUnderstand', `header(s) not understood: ${names}`, options);
+    this.name = 'MustUnderstandError';
+    this.notUnderstood = Object.freeze(notUnderstood.map((h) => Object.freeze({ ...h })));
+  }
+}
+
 /** Any error wsseq throws for a rejected message; `switch (err.code)` narrows. */
-export type AnyWsseqError = WsseqError | CertificateError | PolicyError | DecryptionError;
+export type AnyWsseqError =
+  WsseqError | CertificateError | PolicyError | DecryptionError | MustUnderstandError;
 
 /** True when `err` is a rejection from wsseq (as opposed to misuse or a bug). */
 export function isWsseqError(err: unknown): err is AnyWsseqError {

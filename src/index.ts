@@ -8,6 +8,7 @@ export {
   CertificateError,
   PolicyError,
   DecryptionError,
+  MustUnderstandError,
   isWsseqError,
 } from './errors.js';
 export type {
@@ -15,6 +16,7 @@ export type {
   WsseqErrorCode,
   WssFaultCode,
   CertificateErrorCode,
+  HeaderName,
 } from './errors.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';

@@ -4,13 +4,7 @@
  * saying whether it was accepted, who sent it and what was protected.
  */
 import { createOpener, isWsseqError } from '../index.js';
-import type {
-  AnyWsseqError,
-  Certificate,
-  OpenResult,
-  ReceiverPolicy,
-  ServiceKey,
-} from '../index.js';
+import type { Certificate, OpenResult, ReceiverPolicy, ServiceKey } from '../index.js';
 import type { CredentialType, ReceiverCredential } from '../credentials/types.js';
 import type { ReplayCache } from '../replay/replay-cache.js';
 import { openSqliteReplayCache } from '../replay/sqlite.js';
@@ -38,6 +32,8 @@ import {
   hasReceiverCredentials,
   receiverCredentials,
 } from './open-credentials.js';
+import { RELAXATION_FLAGS, RELAXATION_USAGE, relaxedPolicy } from './open-profile.js';
+import { describeRejection } from './open-result.js';
 import { buildTrustStore, loadServiceKeys, readCertificates } from './open-setup.js';
 import type { TrustSetup } from './open-setup.js';
 import { SUITE_NAMES } from './secure-command.js';
@@ -69,6 +65,8 @@ issued token and its key binding), check the Timestamp and the policy. Prints on
 Message:
   --in FILE               the secured message ("-": standard input)
   --keep-header           keep the Security header in "envelope"
+  --no-body               leave "body" out of the JSON (a large message's Body)
+  --no-envelope           leave "envelope" out of the JSON
 
 Service keys (repeat for a key rollover; not needed for a message that is only signed):
   --service-key FILE --service-cert FILE  PEM private key and its certificate, paired in order
@@ -106,6 +104,7 @@ Policy:
                           a credential that expired while the message waited is accepted
                           (needs --max-message-age)
 
+${RELAXATION_USAGE}
 ${RECEIVER_CREDENTIAL_USAGE}
 Replay protection:
   --replay-cache FILE     a durable replay cache (SQLite, created when missing): a message
@@ -143,6 +142,8 @@ const FLAGS = {
   'known-cert': { type: 'string', multiple: true },
   'require-encryption': { type: 'boolean' },
   'keep-header': { type: 'boolean' },
+  'no-body': { type: 'boolean' },
+  'no-envelope': { type: 'boolean' },
   now: { type: 'string' },
   'max-clock-skew': { type: 'string' },
   'max-message-age': { type: 'string' },
@@ -150,6 +151,7 @@ const FLAGS = {
   suite: { type: 'string', multiple: true },
   'allow-insecure': { type: 'boolean' },
   ...RECEIVER_CREDENTIAL_FLAGS,
+  ...RELAXATION_FLAGS,
   'replay-cache': { type: 'string' },
   ...WSDL_FLAGS,
 } as const;
@@ -224,18 +226,18 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
   if (contract) requireContractCredential(contract, flags, trust);
   const known = await readCertificates(io, 'known-cert', flags['known-cert']);
   const suites = (flags.suite ?? []).map((s) => oneOf(s, SUITE_NAMES, 'suite'));
+  const relaxed = relaxedPolicy(flags, suites);
   const policy: ReceiverPolicy = {
     ...contract?.receiver,
+    ...relaxed.policy,
     protectionLevel: requireEncryption
       ? 'EncryptAndSign'
       : unprotected
         ? 'None'
         : (contract?.receiver.protectionLevel ?? 'Sign'),
-    ...(suites.length > 0 ? { algorithmSuites: suites } : {}),
     ...(skew === undefined ? {} : { maxClockSkewSeconds: skew }),
     ...(maxAge === undefined ? {} : { maxMessageAgeSeconds: maxAge }),
     ...(validAt === undefined ? {} : { credentialValidation: validAt }),
-    ...(flags['allow-insecure'] === true ? { allowInsecureAlgorithms: true } : {}),
   };
   const message = await readFlagFile(io, 'in', inPath, true);
   const replayCache = openReplayCache(flags['replay-cache'], now);
@@ -249,6 +251,11 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
       keepHeader: flags['keep-header'] === true,
       replayCache,
       now,
+      output: {
+        body: flags['no-body'] !== true,
+        envelope: flags['no-envelope'] !== true,
+        relaxed: relaxed.relaxed,
+      },
     });
   } finally {
     replayCache?.close();
@@ -265,6 +272,15 @@ interface Receiver {
   readonly keepHeader: boolean;
   readonly replayCache: ReplayCache | undefined;
   readonly now: Date | undefined;
+  readonly output: OutputChoice;
+}
+
+/** What the JSON line holds besides the verdict. */
+interface OutputChoice {
+  readonly body: boolean;
+  readonly envelope: boolean;
+  /** The relaxations in effect (reported when any). */
+  readonly relaxed: readonly string[];
 }
 
 /**
@@ -293,11 +309,13 @@ async function openAndPrint(
   try {
     await opener.openAndHandle(message, (result) => {
       if (contract) checkContract(contract, result.context);
-      io.stdout(`${JSON.stringify(describeAcceptance(result))}\n`);
+      io.stdout(`${JSON.stringify(describeAcceptance(result, r.output))}\n`);
     });
   } catch (err) {
     if (!isWsseqError(err)) throw err;
-    io.stdout(`${JSON.stringify(describeRejection(err))}\n`);
+    const rejection = describeRejection(err, { serviceKeys: r.serviceKeys.length });
+    const relaxed = r.output.relaxed.length > 0 ? { relaxed: r.output.relaxed } : {};
+    io.stdout(`${JSON.stringify({ ...rejection, ...relaxed })}\n`);
     return EXIT.rejected;
   }
   return EXIT.ok;
@@ -377,7 +395,7 @@ function openReplayCache(
 }
 
 /** The JSON line for an accepted message. */
-function describeAcceptance(result: OpenResult): Record<string, unknown> {
+function describeAcceptance(result: OpenResult, output: OutputChoice): Record<string, unknown> {
   const { context } = result;
   const { identity } = context;
   return {
@@ -392,7 +410,7 @@ function describeAcceptance(result: OpenResult): Record<string, unknown> {
     credential: context.credentialType,
     signed: context.signed,
     encrypted: context.encrypted,
-    body: result.body,
+    ...(output.body ? { body: result.body } : {}),
     soapVersion: context.soapVersion,
     timestamp: context.timestamp
       ? {
@@ -403,11 +421,7 @@ function describeAcceptance(result: OpenResult): Record<string, unknown> {
         }
       : null,
     chain: context.chain.map((c) => c.subject),
-    envelope: result.envelope,
+    ...(output.relaxed.length > 0 ? { relaxed: output.relaxed } : {}),
+    ...(output.envelope ? { envelope: result.envelope } : {}),
   };
-}
-
-/** The JSON line for a rejected message: the code, its fault and the detail for logs. */
-function describeRejection(err: AnyWsseqError): Record<string, unknown> {
-  return { ok: false, code: err.code, fault: err.fault, message: err.message };
 }

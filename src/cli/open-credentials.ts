@@ -17,6 +17,7 @@ export const RECEIVER_CREDENTIAL_FLAGS = {
   users: { type: 'string' },
   'allow-password-text': { type: 'boolean' },
   'allow-unprotected-token': { type: 'boolean' },
+  'require-password-type': { type: 'boolean' },
   'sts-cert': { type: 'string', multiple: true },
   'sts-issuer': { type: 'string' },
   audience: { type: 'string', multiple: true },
@@ -33,6 +34,8 @@ export const RECEIVER_CREDENTIAL_USAGE = `UserName credential (UsernameToken):
                           digests needs "password": "<clear text>" instead of passwordHash
                           (keep such a file as secret as the passwords)
   --allow-password-text   DANGEROUS: accept a PasswordText token that arrived unencrypted
+  --require-password-type strict BSP R4201: refuse a Password without a Type attribute
+                          (by default it is PasswordText, as the profile says and WCF sends)
   --allow-unprotected-token  DANGEROUS: accept a UsernameToken in a message without a
                           signature (as sent over TLS, "secure --protection none"); lowers
                           the protection level to None
@@ -53,6 +56,7 @@ export interface ReceiverCredentialFlags {
   readonly users?: string | undefined;
   readonly 'allow-password-text'?: boolean | undefined;
   readonly 'allow-unprotected-token'?: boolean | undefined;
+  readonly 'require-password-type'?: boolean | undefined;
   readonly 'sts-cert'?: string[] | undefined;
   readonly 'sts-issuer'?: string | undefined;
   readonly audience?: string[] | undefined;
@@ -83,7 +87,11 @@ export async function receiverCredentials(
   io: CliIo,
   setting: ReceiverCredentialSetting,
 ): Promise<ReceiverCredential[]> {
-  onlyWith(flags, ['allow-password-text', 'allow-unprotected-token'], 'users');
+  onlyWith(
+    flags,
+    ['allow-password-text', 'allow-unprotected-token', 'require-password-type'],
+    'users',
+  );
   onlyWith(flags, ['sts-issuer', 'audience', 'allow-bearer'], 'sts-cert');
   const skew =
     setting.maxClockSkewSeconds === undefined
@@ -103,6 +111,7 @@ export async function receiverCredentials(
         validator,
         allowPasswordText: flags['allow-password-text'] === true,
         allowUnprotectedToken: flags['allow-unprotected-token'] === true,
+        requirePasswordType: flags['require-password-type'] === true,
         ...(setting.trust ? { trust: setting.trust } : {}),
         ...(setting.maxMessageAgeSeconds === undefined
           ? {}

@@ -190,6 +190,13 @@ export interface UsernameAuthenticatorOptions {
   /** Clock skew tolerated on the token's Created, in seconds. Default 300. */
   readonly maxClockSkewSeconds?: number;
   /**
+   * Strict Basic Security Profile (R4201): refuse a Password without a Type attribute
+   * (`MalformedMessage`). Default false: such a password is PasswordText, as the UsernameToken
+   * Profile says and WCF sends it, under every PasswordText rule (encrypted unless
+   * `allowPasswordText`, checked against the hashed store).
+   */
+  readonly requirePasswordType?: boolean;
+  /**
    * When the message is signed with a client certificate, validate it with this store (at the
    * evidence's validation time). Without it, such a certificate proves only the message's
    * integrity; the identity rests on the password alone.
@@ -232,6 +239,7 @@ export function usernameAuthenticator(options: UsernameAuthenticatorOptions): Re
     allowPasswordText: options.allowPasswordText === true,
     allowUnprotectedToken: options.allowUnprotectedToken === true,
     requireSignedToken: options.requireSignedToken ?? true,
+    requirePasswordType: options.requirePasswordType === true,
     maxAgeMs: maxAge * 1000,
     skewMs: skew * 1000,
     trust: options.trust,
@@ -247,6 +255,7 @@ interface AuthenticatorConfig {
   readonly allowPasswordText: boolean;
   readonly allowUnprotectedToken: boolean;
   readonly requireSignedToken: boolean;
+  readonly requirePasswordType: boolean;
   readonly maxAgeMs: number;
   readonly skewMs: number;
   readonly trust: TrustStore | undefined;
@@ -260,7 +269,7 @@ async function authenticateUsername(
   const [element, ...more] = elements;
   if (!element) return undefined;
   if (more.length > 0) throw reject('PolicyViolation', 'more than one UsernameToken');
-  const token = readUsernameToken(element);
+  const token = readUsernameToken(element, { requirePasswordType: config.requirePasswordType });
   checkProtection(token, evidence, config);
   const { password } = token;
   if (!password) throw reject('AuthenticationFailed', 'the UsernameToken has no Password');

@@ -30,6 +30,7 @@ import type { ServiceKey } from './keys.js';
 import { parseMessage } from './parse-message.js';
 import { processSecurityHeader } from './process-header.js';
 import type { ProcessedHeader } from './process-header.js';
+import { checkMustUnderstand, parseUnderstoodHeaders } from './must-understand.js';
 import { NO_RESERVATION, replayExpiry, reserveReplayKeys } from './replay.js';
 
 export interface OpenOptions {
@@ -161,6 +162,7 @@ export function createOpener(options: OpenOptions): Opener {
     keepSecurityHeader: options.keepSecurityHeader === true,
     replayCache: options.replayCache,
     certificateCache: new CertificateCache(),
+    understoodHeaders: parseUnderstoodHeaders(options.policy?.understoodHeaders),
   };
   const open = (message: string | Uint8Array): Promise<OpenResult> =>
     openMessage(message, config, now());
@@ -200,6 +202,7 @@ interface OpenConfig {
   readonly keepSecurityHeader: boolean;
   readonly replayCache: ReplayCache | undefined;
   readonly certificateCache: CertificateCache;
+  readonly understoodHeaders: ReadonlySet<string>;
 }
 
 const CBC = new Set<string>([
@@ -241,6 +244,13 @@ async function openMessage(
     throw err;
   }
   const auth = await authenticate(config.credentials, evidence);
+  checkMustUnderstand({
+    header: msg.soap.header,
+    soapVersion: msg.soap.version,
+    security: msg.security,
+    actor: policy.actor,
+    understood: config.understoodHeaders,
+  });
 
   const signed = evidence.bodySignature?.covered.map(partName) ?? [];
   const encrypted = header.decrypted.map((d) => partName(d.element));

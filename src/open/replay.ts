@@ -8,6 +8,7 @@ import type { Authentication } from '../credentials/types.js';
 import { reject } from '../errors.js';
 import type { ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
+import { timestampAcceptableUntil } from '../wss/timestamp.js';
 import type { Timestamp } from '../wss/timestamp.js';
 
 /** A reservation for a message that needs none (no replay cache). */
@@ -19,7 +20,8 @@ export const NO_RESERVATION: ReplayReservation = Object.freeze({
 /**
  * Until when the keys must be remembered: the end of the message's acceptable life (the
  * signed Timestamp's Expires, or Created + maxMessageAgeSeconds, whichever comes first, plus
- * the skew), or the credential's own bound (a UsernameToken's Created + nonce age) when later.
+ * the skew; without Expires nor maxMessageAgeSeconds, Created + the default age and skew),
+ * or the credential's own bound (a UsernameToken's Created + nonce age) when later.
  * An unsigned Timestamp bounds nothing (a replayer could rewrite it).
  * @returns undefined when nothing bounds the message's life.
  */
@@ -29,15 +31,14 @@ export function replayExpiry(
   auth: Authentication,
   policy: ResolvedReceiverPolicy,
 ): Date | undefined {
-  const skew = policy.maxClockSkewSeconds * 1000;
-  const bounds: number[] = [];
-  if (timestamp && timestampSigned) {
-    if (timestamp.expires) bounds.push(timestamp.expires.getTime() + skew);
-    if (policy.maxMessageAgeSeconds !== undefined) {
-      bounds.push(timestamp.created.getTime() + policy.maxMessageAgeSeconds * 1000 + skew);
-    }
-  }
-  let end = bounds.length > 0 ? Math.min(...bounds) : undefined;
+  let end =
+    timestamp && timestampSigned
+      ? timestampAcceptableUntil(
+          timestamp,
+          policy.maxMessageAgeSeconds,
+          policy.maxClockSkewSeconds,
+        ).getTime()
+      : undefined;
   const own = auth.replayExpiresAt?.getTime();
   if (own !== undefined) end = end === undefined ? own : Math.max(end, own);
   return end === undefined ? undefined : new Date(end);
@@ -47,7 +48,7 @@ export function replayExpiry(
  * Reserve the message's keys.
  * @throws WsseqError `Replay` when a key was already received (or is being handled by another
  *   consumer); `PolicyViolation` when the message has no replay key or nothing bounds its
- *   life (no signed Timestamp with Expires or a maxMessageAgeSeconds policy).
+ *   life (no signed Timestamp).
  */
 export async function reserveReplayKeys(
   cache: ReplayCache,
@@ -58,10 +59,7 @@ export async function reserveReplayKeys(
     throw reject('PolicyViolation', 'the message carries nothing to detect its replay by');
   }
   if (!expiresAt) {
-    throw reject(
-      'PolicyViolation',
-      'replay detection needs a signed Timestamp with Expires or a maxMessageAgeSeconds policy',
-    );
+    throw reject('PolicyViolation', 'replay detection needs a signed Timestamp');
   }
   return cache.reserve(keys, expiresAt);
 }

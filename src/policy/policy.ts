@@ -107,7 +107,8 @@ export interface ReceiverPolicy {
   /**
    * Oldest a message may be (now - Created), in seconds: how long it may wait in queues. Bounds
    * the Timestamp's age and the replay window, separately from the clock skew. Default: no
-   * bound beyond Expires. Required with `credentialValidation: 'AtSignedTime'`.
+   * bound beyond Expires; for a Timestamp without Expires, 300 s (WCF's five minutes; the skew
+   * is added). Required with `credentialValidation: 'AtSignedTime'`.
    */
   readonly maxMessageAgeSeconds?: number;
   /**
@@ -142,6 +143,13 @@ export interface ReceiverPolicy {
   readonly allowInsecureAlgorithms?: boolean;
   /** Basic Security Profile relaxations, each named and reported. */
   readonly relaxations?: BspRelaxations;
+  /**
+   * Header blocks the service understands, as `{namespace}localName`. A header targeted at
+   * this node with mustUnderstand that is neither one of these, nor our Security header, nor
+   * a WS-Addressing header fails the message with `MustUnderstand` (checked after security
+   * processing and authentication). Default: none.
+   */
+  readonly understoodHeaders?: readonly string[];
 }
 
 export interface BspRelaxations {

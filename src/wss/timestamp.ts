@@ -55,17 +55,49 @@ export function readTimestamp(el: Element): Timestamp {
   return { created, expires };
 }
 
+/**
+ * How old a message whose Timestamp has no Expires may be when the receiver sets no
+ * `maxMessageAgeSeconds`: WCF's default (five minutes, to which the clock skew is added).
+ * WSS 1.0 section 10 makes Expires optional; without this bound such a message would stay
+ * acceptable, and its replay record needed, forever.
+ */
+export const DEFAULT_MAX_AGE_WITHOUT_EXPIRES_SECONDS = 300;
+
 export interface TimestampCheck {
   readonly now: Date;
   readonly maxClockSkewSeconds: number;
-  /** Oldest a message may be (Created to now), in seconds; undefined: Expires alone decides. */
+  /**
+   * Oldest a message may be (Created to now), in seconds. Undefined: Expires alone decides,
+   * or, for a Timestamp without Expires, {@link DEFAULT_MAX_AGE_WITHOUT_EXPIRES_SECONDS}.
+   */
   readonly maxMessageAgeSeconds: number | undefined;
   readonly requireExpires: boolean;
 }
 
 /**
+ * The last instant at which a message with this Timestamp can be accepted: its Expires, or
+ * Created plus the maximum age (`maxMessageAgeSeconds`, else for a Timestamp without Expires
+ * the default), whichever comes first, plus the clock skew. Also how long a replay cache must
+ * remember it.
+ */
+export function timestampAcceptableUntil(
+  ts: Timestamp,
+  maxMessageAgeSeconds: number | undefined,
+  maxClockSkewSeconds: number,
+): Date {
+  const skew = maxClockSkewSeconds * 1000;
+  const maxAge =
+    maxMessageAgeSeconds ?? (ts.expires ? undefined : DEFAULT_MAX_AGE_WITHOUT_EXPIRES_SECONDS);
+  const bounds: number[] = [];
+  if (ts.expires) bounds.push(ts.expires.getTime() + skew);
+  if (maxAge !== undefined) bounds.push(ts.created.getTime() + maxAge * 1000 + skew);
+  return new Date(Math.min(...bounds));
+}
+
+/**
  * Check freshness: Created not in the future beyond the skew, Expires not passed (with skew),
- * and the message not older than the maximum age.
+ * and the message not older than the maximum age (for a Timestamp without Expires, the
+ * default age when none is set: see {@link timestampAcceptableUntil}).
  * @throws WsseqError `MessageExpired`, `PolicyViolation` (Expires required but missing).
  */
 export function checkTimestamp(ts: Timestamp, check: TimestampCheck): void {
@@ -83,10 +115,12 @@ export function checkTimestamp(ts: Timestamp, check: TimestampCheck): void {
   if (ts.expires && ts.expires.getTime() + skew < now) {
     throw reject('MessageExpired', `the message expired at ${ts.expires.toISOString()}`);
   }
-  if (
-    check.maxMessageAgeSeconds !== undefined &&
-    now - ts.created.getTime() > check.maxMessageAgeSeconds * 1000 + skew
-  ) {
-    throw reject('MessageExpired', `the message is older than ${check.maxMessageAgeSeconds} s`);
+  const until = timestampAcceptableUntil(ts, check.maxMessageAgeSeconds, check.maxClockSkewSeconds);
+  if (now > until.getTime()) {
+    const age = check.maxMessageAgeSeconds ?? DEFAULT_MAX_AGE_WITHOUT_EXPIRES_SECONDS;
+    throw reject(
+      'MessageExpired',
+      `the message is older than ${age} s (Created ${ts.created.toISOString()})`,
+    );
   }
 }

@@ -36,9 +36,12 @@ export interface UsernameTokenFields {
   readonly nonceAndCreated?: boolean;
 }
 
-/** The password part of a token as it arrived. */
+/**
+ * The password part of a token as it arrived. `typeGiven` is false for a Password without a
+ * Type attribute, which the profile reads as PasswordText.
+ */
 export type ReceivedPassword =
-  | { readonly type: 'PasswordText'; readonly password: string }
+  | { readonly type: 'PasswordText'; readonly password: string; readonly typeGiven: boolean }
   | { readonly type: 'PasswordDigest'; readonly digest: Buffer };
 
 /** A UsernameToken as read from a message. */
@@ -114,13 +117,26 @@ export function isUsernameToken(el: Element): boolean {
   return el.namespaceURI === NS.wsse && el.localName === 'UsernameToken';
 }
 
+/** How strictly {@link readUsernameToken} reads. */
+export interface ReadUsernameTokenOptions {
+  /**
+   * Basic Security Profile R4201: refuse a Password without a Type (`MalformedMessage`).
+   * Default false: the UsernameToken Profile 1.1 (section 3.1) makes PasswordText the default
+   * Type, and WCF clients (Mono's) send the password that way.
+   */
+  readonly requirePasswordType?: boolean;
+}
+
 /**
- * Read a UsernameToken: one Username, at most one Password (with a Type, BSP R4201), Nonce
- * (Base64Binary, BSP R4220) and Created; nothing else (key-derivation Salt/Iteration is not
- * supported).
+ * Read a UsernameToken: one Username, at most one Password (without a Type it is PasswordText,
+ * unless `requirePasswordType`: BSP R4201), Nonce (Base64Binary, BSP R4220) and Created;
+ * nothing else (key-derivation Salt/Iteration is not supported).
  * @throws WsseqError `MalformedMessage`, `UnsupportedSecurityToken`.
  */
-export function readUsernameToken(el: Element): UsernameToken {
+export function readUsernameToken(
+  el: Element,
+  options: ReadUsernameTokenOptions = {},
+): UsernameToken {
   const seen = new Map<string, Element>();
   for (const child of childElements(el)) {
     const key = `{${child.namespaceURI ?? ''}}${child.localName ?? ''}`;
@@ -143,7 +159,9 @@ export function readUsernameToken(el: Element): UsernameToken {
     throw reject('MalformedMessage', 'the UsernameToken Username is empty or too long');
   }
   const passwordEl = seen.get(`{${NS.wsse}}Password`);
-  const password = passwordEl ? readPassword(passwordEl) : undefined;
+  const password = passwordEl
+    ? readPassword(passwordEl, options.requirePasswordType === true)
+    : undefined;
   const nonceEl = seen.get(`{${NS.wsse}}Nonce`);
   const nonce = nonceEl ? readNonce(nonceEl) : undefined;
   const createdEl = seen.get(`{${NS.wsu}}Created`);
@@ -154,20 +172,25 @@ export function readUsernameToken(el: Element): UsernameToken {
   return { element: el, id, username, password, nonce, createdText, created };
 }
 
-function readPassword(el: Element): ReceivedPassword {
+function readPassword(el: Element, requireType: boolean): ReceivedPassword {
   const type = attr(el, null, 'Type');
   const value = textOf(el);
   if (value.length > MAX_FIELD_LENGTH) {
     throw reject('MalformedMessage', 'the UsernameToken Password is too long');
   }
-  if (type === VALUE_TYPE.passwordText) return { type: 'PasswordText', password: value };
+  if (type === VALUE_TYPE.passwordText) {
+    return { type: 'PasswordText', password: value, typeGiven: true };
+  }
   if (type === VALUE_TYPE.passwordDigest) {
     const text = value.trim();
     if (!BASE64.test(text)) throw reject('MalformedMessage', 'the password digest is not base64');
     return { type: 'PasswordDigest', digest: Buffer.from(text, 'base64') };
   }
   if (type === undefined) {
-    throw reject('MalformedMessage', 'BSP R4201: a UsernameToken Password needs a Type');
+    if (requireType) {
+      throw reject('MalformedMessage', 'BSP R4201: a UsernameToken Password needs a Type');
+    }
+    return { type: 'PasswordText', password: value, typeGiven: false };
   }
   throw reject('UnsupportedSecurityToken', `unsupported password type "${type}"`);
 }

@@ -163,7 +163,8 @@ describe('wsseq secure --token-file → open --sts-cert', () => {
       '--now',
       new Date(TEST_NOW.getTime() + 1_200_000).toISOString(),
     ];
-    const atReceipt = await openSts('waited.xml', later);
+    // The message (no Expires) may wait an hour; the token's own expiry decides.
+    const atReceipt = await openSts('waited.xml', [...later, '--max-message-age', '3600']);
     expect(jsonLine(atReceipt)).toMatchObject({ ok: false, code: 'AuthenticationFailed' });
     const signedTime = ['--valid-at', 'signed-time', '--max-message-age'];
     expect(jsonLine(await openSts('waited.xml', [...later, ...signedTime, '3600']))).toMatchObject({

@@ -75,9 +75,15 @@ describe('UserName: nonces and freshness', () => {
       { timestampTtlSeconds: 0 },
       minutes(-20),
     );
-    const opener = await usernameOpener(pki, { maxNonceAgeSeconds: 600, maxClockSkewSeconds: 60 });
+    // The message's own Timestamp (no Expires) may be an hour old: the token's age decides.
+    const hour = { maxMessageAgeSeconds: 3600 };
+    const opener = await usernameOpener(
+      pki,
+      { maxNonceAgeSeconds: 600, maxClockSkewSeconds: 60 },
+      hour,
+    );
     await expectCode(opener.open(old), 'MessageExpired');
-    const lenient = await usernameOpener(pki, { maxNonceAgeSeconds: 3600 });
+    const lenient = await usernameOpener(pki, { maxNonceAgeSeconds: 3600 }, hour);
     expect((await lenient.open(old)).context.identity.name).toBe('alice');
     const future = secureWithUsername(pki, orderEnvelope(), {}, {}, minutes(10));
     await expectCode(opener.open(future), 'MessageExpired');

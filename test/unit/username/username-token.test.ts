@@ -74,7 +74,8 @@ describe('UsernameToken', () => {
     const text = `<wsse:Password Type="${VALUE_TYPE.passwordText}">x</wsse:Password>`;
     expect(codeOf(() => readUsernameToken(token(text)))).toBe('MalformedMessage');
     expect(codeOf(() => readUsernameToken(token(user + user)))).toBe('MalformedMessage');
-    expect(codeOf(() => readUsernameToken(token(`${user}<wsse:Password>x</wsse:Password>`)))).toBe(
+    const untyped = token(`${user}<wsse:Password>x</wsse:Password>`);
+    expect(codeOf(() => readUsernameToken(untyped, { requirePasswordType: true }))).toBe(
       'MalformedMessage',
     );
     expect(
