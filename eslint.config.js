@@ -11,6 +11,9 @@ export default tseslint.config(
       'bench/results/',
       'test/**/*.py',
       'eslint.config.js',
+      // Compiled by its own tsconfig, as a consumer project (test/package/consumer.test.ts).
+      'test/package/consumer/',
+      'test/package/fixtures/',
     ],
   },
   js.configs.recommended,

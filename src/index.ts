@@ -1,7 +1,13 @@
 /**
  * wsseq: WS-Security message-level security for queued SOAP services.
  *
- * The public API; anything not exported here is internal.
+ * The main entry: secure, open, credentials, trust, policy, errors and the in-memory replay
+ * cache. It loads no native module and no queue or database client. The rest is in subpath
+ * entries (`src/entries/`), each importing only what it needs:
+ * `wsseq/host`, `wsseq/queue/sqlite`, `wsseq/queue/rabbitmq`, `wsseq/replay/sqlite`,
+ * `wsseq/replay/redis`, `wsseq/wsdl`, `wsseq/dev`.
+ *
+ * Re-exports only; anything not exported by an entry is internal.
  */
 export {
   WsseqError,
@@ -49,14 +55,17 @@ export type {
   CertificateValidationMode,
   RevocationMode,
 } from './trust/validate.js';
+export type { CertificatePurpose } from './trust/validate.js';
 export { describeIdentity } from './trust/identity.js';
 export type { CertificateIdentity } from './trust/identity.js';
-export { createDevelopmentPki, issueCertificate, issueCrl } from './trust/dev-pki.js';
+export { createIdentityMapper } from './trust/mapping.js';
 export type {
-  DevelopmentPki,
-  DevelopmentPkiOptions,
-  DevelopmentCredential,
-} from './trust/dev-pki.js';
+  IdentityMapper,
+  IdentityMappingOptions,
+  MappedAccount,
+  OneToOneMapping,
+  ManyToOneRule,
+} from './trust/mapping.js';
 
 export { ALGORITHM_SUITES, DEFAULT_SUITE } from './policy/algorithms.js';
 export type { AlgorithmSuite, AlgorithmSuiteName } from './policy/algorithms.js';
@@ -122,103 +131,8 @@ export type {
 export { JWT_TOKEN_TYPE } from './credentials/jwt-token.js';
 export type { JwtAlgorithm } from './credentials/jwt.js';
 
-// Replay protection.
+// Replay protection (shared caches: wsseq/replay/sqlite, wsseq/replay/redis).
 export type { ReplayCache, ReplayReservation, ReplayCacheOptions } from './replay/replay-cache.js';
 export { createMemoryReplayCache } from './replay/memory.js';
 export type { MemoryReplayCacheOptions } from './replay/memory.js';
-export { openSqliteReplayCache } from './replay/sqlite.js';
-export type { SqliteReplayCache, SqliteReplayCacheOptions } from './replay/sqlite.js';
-export { createRedisReplayCache } from './replay/redis.js';
-export type { RedisReplayCacheOptions } from './replay/redis.js';
 export type { CredentialValidation } from './policy/policy.js';
-
-// Contracts: WS-SecurityPolicy from WSDL.
-export { policyFromWsdl } from './policy/wsdl.js';
-export type {
-  PolicyFromWsdlOptions,
-  PolicyFromWsdlResult,
-  SecurityRequirements,
-  IssuedTokenRequirement,
-  UserNameTokenRequirement,
-  SupportingTokenRequirement,
-  X509TokenRequirement,
-  WssOptions,
-  IncludeToken,
-} from './policy/wsdl.js';
-export { checkContract } from './policy/contract-check.js';
-
-// Certificate tooling.
-export { diagnoseCertificate, isCertificateUsable } from './doctor/diagnose.js';
-export type {
-  DiagnoseCertificateOptions,
-  CertificateFinding,
-  CertificateCheck,
-} from './doctor/diagnose.js';
-export { formatFindings } from './doctor/report.js';
-export { initDevelopmentPki } from './pki/init.js';
-export type {
-  InitDevelopmentPkiOptions,
-  InitDevelopmentPkiResult,
-  DevelopmentClient,
-} from './pki/init.js';
-export type { CertificatePurpose } from './trust/validate.js';
-
-// Queues, security modes, transport security, the service host.
-export { createMemoryQueue, openSqliteQueue, openRabbitQueue } from './transport/queue/index.js';
-export type {
-  MemoryQueueOptions,
-  SqliteQueueOptions,
-  RabbitQueueOptions,
-} from './transport/queue/index.js';
-export type {
-  QueueAdapter,
-  QueuedMessage,
-  Delivery,
-  SendOptions,
-  ReceiveOptions,
-} from './transport/queue/types.js';
-export { QUEUE_PROPERTY } from './transport/queue/types.js';
-export type { SecurityMode } from './transport/modes.js';
-export {
-  protectTransportMessage,
-  verifyTransportMessage,
-  TRANSPORT_PROPERTY,
-} from './transport/transport-security.js';
-export type {
-  TransportCredential,
-  VerifiedTransportMessage,
-} from './transport/transport-security.js';
-export { createHttpsGateway } from './transport/https-gateway.js';
-export type {
-  HttpsGatewayOptions,
-  HttpsGateway,
-  ClientCertificateMode,
-  GatewayOutcome,
-} from './transport/https-gateway.js';
-export { sendOverHttps, createHttpsQueueSink } from './transport/https-sender.js';
-export type { HttpsSendOptions, HttpsHopOptions } from './transport/https-sender.js';
-export { createClient } from './host/create-client.js';
-export type { ClientOptions, Client, ClientSendOptions, QueueSink } from './host/create-client.js';
-export { createService } from './host/create-service.js';
-export type {
-  ServiceOptions,
-  Service,
-  ServiceRequest,
-  ServiceHandler,
-  ServiceStopped,
-} from './host/create-service.js';
-export type { ServiceContext, AuthorizeHook } from './host/accept-message.js';
-export type { ServiceEvent } from './host/events.js';
-export { HANDLER_FAILED } from './host/events.js';
-export type { ReceiveErrorHandling } from './host/dispose.js';
-export { REJECT_DISPOSITION_PROPERTY } from './host/dispose.js';
-export { createIdentityMapper } from './trust/mapping.js';
-export type {
-  IdentityMapper,
-  IdentityMappingOptions,
-  MappedAccount,
-  OneToOneMapping,
-  ManyToOneRule,
-} from './trust/mapping.js';
-export { runDemo } from './demo/run-demo.js';
-export type { DemoOptions, DemoSummary } from './demo/run-demo.js';

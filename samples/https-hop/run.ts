@@ -8,17 +8,11 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { prepareCast } from '../../src/demo/setup.js';
-import {
-  certificateCredential,
-  createClient,
-  createHttpsGateway,
-  createHttpsQueueSink,
-  createService,
-  isWsseqError,
-  openSqliteQueue,
-} from '../../src/index.js';
-import type { ServiceEvent, TransportCredential } from '../../src/index.js';
+import { certificateCredential, isWsseqError } from 'wsseq';
+import { createClient, createHttpsGateway, createHttpsQueueSink, createService } from 'wsseq/host';
+import type { ServiceEvent, TransportCredential } from 'wsseq/host';
+import { openSqliteQueue } from 'wsseq/queue/sqlite';
+import { sampleCast } from '../shared/dev-pki.js';
 
 const HOST = 'orders.localhost';
 
@@ -27,7 +21,7 @@ export async function runHttpsHopSample(
   dir: string,
   write: (line: string) => void,
 ): Promise<string[]> {
-  const cast = await prepareCast(dir);
+  const cast = await sampleCast(dir);
   const file = join(dir, 'https-queues.db');
   for (const f of [file, `${file}-wal`, `${file}-shm`]) await rm(f, { force: true });
   const queue = openSqliteQueue({ file, name: 'orders.both' });

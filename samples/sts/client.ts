@@ -14,9 +14,7 @@ import {
   issuedTokenAuthenticator,
   issuedTokenCredential,
 } from '../../src/credentials/issued-jwt.js';
-import { createOpener } from '../../src/open/open-envelope.js';
-import { createSecurer } from '../../src/secure/secure-envelope.js';
-import { Certificate } from '../../src/trust/certificate.js';
+import { Certificate, createOpener, createSecurer } from 'wsseq';
 import { ensureDevFiles } from './dev-files.js';
 import { fetchToken } from './fetch-token.js';
 

@@ -12,8 +12,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EKU, createDevelopmentPki, issueCertificate } from '../../src/trust/dev-pki.js';
-import type { DevelopmentCredential } from '../../src/trust/dev-pki.js';
+import { EKU, createDevelopmentPki, issueCertificate } from 'wsseq/dev';
+import type { DevelopmentCredential } from 'wsseq/dev';
 
 const NAMES = ['sts-tls', 'sts', 'client', 'service'] as const;
 export type DevFileName = (typeof NAMES)[number];

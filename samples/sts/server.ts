@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readStsKey } from '../../src/credentials/sts.js';
+import { readStsKey } from 'wsseq';
 import { ensureDevFiles } from './dev-files.js';
 import { parseUsers } from './passwords.js';
 import { startStsServer } from './sts-server.js';

@@ -20,11 +20,8 @@ import { createServer } from 'node:https';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { JWT_TOKEN_TYPE } from '../../src/credentials/jwt-token.js';
-import { issueToken } from '../../src/credentials/sts.js';
-import type { StsKey } from '../../src/credentials/sts.js';
-import { Certificate } from '../../src/trust/certificate.js';
-import { describeIdentity } from '../../src/trust/identity.js';
+import { Certificate, JWT_TOKEN_TYPE, describeIdentity, issueToken } from 'wsseq';
+import type { StsKey } from 'wsseq';
 import { verifyPassword } from './passwords.js';
 import type { PasswordRecord } from './passwords.js';
 

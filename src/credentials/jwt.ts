@@ -4,9 +4,12 @@
  * that token headers and `cnf` claims carry.
  */
 import { createHash, createPublicKey } from 'node:crypto';
-import type { JsonWebKey, KeyObject } from 'node:crypto';
-import jsonwebtoken from 'jsonwebtoken';
+import type { KeyObject } from 'node:crypto';
+import type JsonWebToken from 'jsonwebtoken';
+import { lazyModule } from '../lazy-module.js';
 import type { Certificate } from '../trust/certificate.js';
+
+const jsonwebtoken = lazyModule<typeof JsonWebToken>('jsonwebtoken');
 
 /**
  * The JWS algorithms wsseq signs and accepts issued tokens with. Never `none`, never HMAC:
@@ -121,8 +124,14 @@ export function certificateThumbprintS256(certificate: Certificate): string {
   return createHash('sha256').update(certificate.der).digest('base64url');
 }
 
+/**
+ * A JSON Web Key as node:crypto reads it, named through `createPublicKey` so that the shipped
+ * types compile against every @types/node from 20 on (its `JsonWebKey` export moved).
+ */
+export type Jwk = Extract<Parameters<typeof createPublicKey>[0], { format: 'jwk' }>['key'];
+
 /** The public JWK of a key (RFC 7800 `cnf.jwk`). */
-export function publicJwk(key: KeyObject): JsonWebKey {
+export function publicJwk(key: KeyObject): Jwk {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
   return pub.export({ format: 'jwk' });
 }
@@ -131,7 +140,7 @@ export function publicJwk(key: KeyObject): JsonWebKey {
 export function jwkMatchesKey(jwk: unknown, key: KeyObject): boolean {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return false;
   try {
-    const fromJwk = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
+    const fromJwk = createPublicKey({ key: jwk as Jwk, format: 'jwk' });
     return fromJwk.equals(key.type === 'private' ? createPublicKey(key) : key);
   } catch {
     return false;

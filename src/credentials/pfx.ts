@@ -5,7 +5,10 @@
  * Internal: callers use `loadPfx` and `exportPfx` from `key-material.ts`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import forge from 'node-forge';
+import type Forge from 'node-forge';
+import { lazyModule } from '../lazy-module.js';
+
+const forge = lazyModule<typeof Forge>('node-forge');
 
 /** A private key found in a PFX: DER PKCS#8 PrivateKeyInfo (unencrypted). */
 export interface PfxKey {
@@ -40,7 +43,7 @@ const ITERATIONS = 2048;
 const MAC_SALT_BYTES = 16;
 
 /** MAC digest OIDs we verify, with node's name and forge's KDF digest. */
-const MAC_DIGESTS: Readonly<Record<string, { node: string; forge: () => forge.md.MessageDigest }>> =
+const MAC_DIGESTS: Readonly<Record<string, { node: string; forge: () => Forge.md.MessageDigest }>> =
   {
     '1.3.14.3.2.26': { node: 'sha1', forge: () => forge.md.sha1.create() },
     '2.16.840.1.101.3.4.2.1': { node: 'sha256', forge: () => forge.md.sha256.create() },
@@ -59,7 +62,7 @@ const MAC_DIGESTS: Readonly<Record<string, { node: string; forge: () => forge.md
  */
 export function decodePfx(pfx: Uint8Array, passphrase: string | undefined): PfxContents {
   const der = Buffer.from(pfx).toString('binary');
-  let parsed: forge.asn1.Asn1;
+  let parsed: Forge.asn1.Asn1;
   try {
     parsed = forge.asn1.fromDer(der, false);
   } catch (cause) {
@@ -111,8 +114,8 @@ export function encodePfx(
   passphrase: string,
   options: EncodePfxOptions,
 ): Buffer {
-  let key: forge.pki.rsa.PrivateKey;
-  let certs: forge.pki.Certificate[];
+  let key: Forge.pki.rsa.PrivateKey;
+  let certs: Forge.pki.Certificate[];
   try {
     key = forge.pki.privateKeyFromAsn1(forge.asn1.fromDer(rsaPkcs1.toString('binary')));
     certs = certificates.map((c) =>
@@ -143,7 +146,7 @@ export function encodePfx(
   const salt = randomBytes(MAC_SALT_BYTES).toString('binary');
   const mac = pkcs12Mac('2.16.840.1.101.3.4.2.1', passphrase, salt, ITERATIONS, authSafe);
   const { Class, Type } = forge.asn1;
-  const seq = (items: forge.asn1.Asn1[]): forge.asn1.Asn1 =>
+  const seq = (items: Forge.asn1.Asn1[]): Forge.asn1.Asn1 =>
     forge.asn1.create(Class.UNIVERSAL, Type.SEQUENCE, true, items);
   const macData = seq([
     seq([
@@ -171,7 +174,7 @@ export function encodePfx(
 }
 
 /** Collect keys and certificates from every safe bag, in file order. */
-function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): PfxContents {
+function contentsOf(p12: Forge.pkcs12.Pkcs12Pfx): PfxContents {
   const { oids } = forge.pki;
   const keys: PfxKey[] = [];
   const certificates: PfxCertificate[] = [];
@@ -179,7 +182,7 @@ function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): PfxContents {
     for (const bag of safe.safeBags) {
       // forge leaves `key`/`cert` null and keeps `asn1` when it cannot parse the key type
       // (EC, RSA-PSS) or certificate (non-RSA public key).
-      const raw = bag.asn1 as forge.asn1.Asn1 | undefined;
+      const raw = bag.asn1 as Forge.asn1.Asn1 | undefined;
       const localKeyId = localKeyIdOf(bag.attributes as unknown);
       if (bag.type === oids.pkcs8ShroudedKeyBag || bag.type === oids.keyBag) {
         const info = bag.key
@@ -207,7 +210,7 @@ function localKeyIdOf(attributes: unknown): string | undefined {
  * Check the PFX MAC with the passphrase as BMPString, then drop the MacData so node-forge can
  * be given the UTF-8 passphrase for PBES2 without checking the MAC with it.
  */
-function verifyMacAndStrip(pfx: forge.asn1.Asn1, password: string): forge.asn1.Asn1 {
+function verifyMacAndStrip(pfx: Forge.asn1.Asn1, password: string): Forge.asn1.Asn1 {
   const [version, authSafe, macData] = children(pfx);
   if (!version || !authSafe || !macData) throw new Error('PFX without MacData');
   const digestInfo = child(macData, 0);
@@ -249,22 +252,22 @@ function pkcs12Mac(
     .digest();
 }
 
-function children(node: forge.asn1.Asn1): forge.asn1.Asn1[] {
+function children(node: Forge.asn1.Asn1): Forge.asn1.Asn1[] {
   if (!Array.isArray(node.value)) throw new Error('unexpected primitive ASN.1 value');
   return node.value;
 }
 
-function child(node: forge.asn1.Asn1, index: number): forge.asn1.Asn1 {
+function child(node: Forge.asn1.Asn1, index: number): Forge.asn1.Asn1 {
   const found = children(node)[index];
   if (!found) throw new Error('missing ASN.1 element');
   return found;
 }
 
 /** The content octets of a primitive, or of a constructed (BER chunked) string. */
-function octets(node: forge.asn1.Asn1): string {
+function octets(node: Forge.asn1.Asn1): string {
   return typeof node.value === 'string' ? node.value : node.value.map(octets).join('');
 }
 
-function toBuffer(node: forge.asn1.Asn1): Buffer {
+function toBuffer(node: Forge.asn1.Asn1): Buffer {
   return Buffer.from(forge.asn1.toDer(node).getBytes(), 'binary');
 }

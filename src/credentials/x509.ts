@@ -5,7 +5,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../trust/certificate.js';
-import { describeIdentity } from '../trust/identity.js';
+import { certificateIdentity, describeIdentity } from '../trust/identity.js';
 import type { CertificateIdentity } from '../trust/identity.js';
 import type { TrustStore } from '../trust/validate.js';
 import { createX509Token } from '../wss/binary-security-token.js';
@@ -112,22 +112,8 @@ export function certificateAuthenticator(trust: TrustStore): ReceiverCredential 
       if (!cert) return undefined;
       const at = evidence.validationTime ?? evidence.now;
       const signer = await trust.validate(cert, evidence.certificates, at, 'client');
-      const certificate = identityOf(signer.leaf);
       return {
-        identity: {
-          name: certificate.subject,
-          credentialType: 'Certificate',
-          claims: {
-            subject: certificate.subject,
-            issuer: certificate.issuer,
-            thumbprint: certificate.thumbprint,
-            ...(certificate.commonName === undefined ? {} : { commonName: certificate.commonName }),
-            emails: certificate.emails,
-            upns: certificate.upns,
-          },
-          roles: [],
-          certificate,
-        },
+        identity: certificateIdentity(signer.leaf, identityOf(signer.leaf)),
         signer,
       };
     },

@@ -9,7 +9,7 @@ import type { Identity } from '../credentials/types.js';
 import type { OpenResult, Opener, SecurityContext } from '../open/open-envelope.js';
 import type { ServiceKey } from '../open/keys.js';
 import type { Certificate } from '../trust/certificate.js';
-import { describeIdentity } from '../trust/identity.js';
+import { certificateIdentity } from '../trust/identity.js';
 import type { IdentityMapper, MappedAccount } from '../trust/mapping.js';
 import type { TrustStore } from '../trust/validate.js';
 import { hasMessageSecurity, hasTransportSecurity } from '../transport/modes.js';
@@ -232,19 +232,4 @@ export async function settleReplay(
   if (!opened) return;
   if (action === 'commit') await opened.commit();
   else await opened.release();
-}
-
-function certificateIdentity(cert: Certificate): Identity {
-  const described = describeIdentity(cert);
-  return {
-    name: described.subject,
-    credentialType: 'Certificate',
-    claims: {
-      subject: described.subject,
-      issuer: described.issuer,
-      thumbprint: described.thumbprint,
-    },
-    roles: [],
-    certificate: described,
-  };
 }

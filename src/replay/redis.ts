@@ -5,13 +5,21 @@
  * message's keys are reserved all at once or not at all.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { ReplayCache, ReplayCacheOptions, ReplayReservation } from './replay-cache.js';
 import { checkReserveArguments, replayed, resolveLease, settleOnce } from './replay-cache.js';
 
+/**
+ * The one command the cache sends: `EVAL script numkeys key... arg...`. An ioredis `Redis` or
+ * `Cluster` client fits it. (Typed here rather than imported from ioredis, so that wsseq's
+ * types compile without ioredis's own declaration dependencies.)
+ */
+export interface RedisEvalClient {
+  eval(script: string, numKeys: number, ...keysAndArgs: (string | number)[]): Promise<unknown>;
+}
+
 export interface RedisReplayCacheOptions extends ReplayCacheOptions {
   /** A connected ioredis client; the caller owns (and quits) it. */
-  readonly client: Redis;
+  readonly client: RedisEvalClient;
   /**
    * Prefix of every key. Default 'wsseq:replay:'. On Redis Cluster the keys of one message must
    * share a slot: use a hash tag, e.g. '{wsseq:replay}:'.

@@ -2,6 +2,7 @@
  * The identity a certificate asserts: subject and issuer names, thumbprints, serial number
  * and the subjectAltName entries identity mapping uses (e-mail, UPN, DNS).
  */
+import type { Identity } from '../credentials/types.js';
 import type { Certificate } from './certificate.js';
 import * as px from './x509-lib.js';
 
@@ -61,5 +62,34 @@ export function describeIdentity(cert: Certificate): CertificateIdentity {
     emails,
     upns,
     dnsNames,
+  };
+}
+
+/**
+ * The {@link Identity} a certificate establishes, the same in every mode that rests on one
+ * (Message: the certificate that signed the Body; Transport: the one that signed the queued
+ * message): name the subject DN, credential type `Certificate`, claims subject, issuer,
+ * thumbprint, commonName (when present), e-mails and UPNs, no roles.
+ *
+ * Like {@link describeIdentity}, it reads the certificate only: call it on a validated one.
+ * `described` is the certificate's {@link describeIdentity} result when the caller has it.
+ */
+export function certificateIdentity(
+  cert: Certificate,
+  described: CertificateIdentity = describeIdentity(cert),
+): Identity {
+  return {
+    name: described.subject,
+    credentialType: 'Certificate',
+    claims: {
+      subject: described.subject,
+      issuer: described.issuer,
+      thumbprint: described.thumbprint,
+      ...(described.commonName === undefined ? {} : { commonName: described.commonName }),
+      emails: described.emails,
+      upns: described.upns,
+    },
+    roles: [],
+    certificate: described,
   };
 }

@@ -11,14 +11,14 @@ import {
   createSecurer,
   isWsseqError,
   toSoapFault,
-} from '../../src/index.js';
+} from 'wsseq';
 import type {
   OpenResult,
   ReceiverPolicy,
   SecurityContext,
   SenderPolicy,
   WsseqErrorCode,
-} from '../../src/index.js';
+} from 'wsseq';
 
 declare const cert: Certificate;
 declare const key: KeyObject;

@@ -1,0 +1,7 @@
+/**
+ * `wsseq/replay/redis`: a replay cache shared by several consumers, in Redis. Takes an
+ * ioredis client (the optional peer dependency ioredis; wsseq itself never imports it).
+ * Re-exports only.
+ */
+export { createRedisReplayCache } from '../replay/redis.js';
+export type { RedisReplayCacheOptions, RedisEvalClient } from '../replay/redis.js';
