@@ -229,6 +229,7 @@ export const RECEIVER_POLICY_OPTIONS: OptionSpec<ReceiverPolicy> = {
   limits: isOptions(LIMIT_OPTIONS),
   allowComments: isBoolean,
   allowInsecureAlgorithms: isBoolean,
+  understoodHeaders: arrayOf(isString()),
   relaxations: isOptions<BspRelaxations>({
     allowMissingEncodingType: isBoolean,
     allowMissingValueType: isBoolean,
