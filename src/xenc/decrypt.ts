@@ -215,8 +215,11 @@ export function decryptInPlace(
 
 const WRAPPER = 'wsseq-decrypted';
 
-/** Parse `text` as content of `context`, with the namespaces in scope there, within `limits`. */
-function parseFragment(text: string, context: Element, limits: ParseLimits): Node[] {
+/**
+ * Parse `text` as content of `context`, with the namespaces in scope there, within `limits`.
+ * The nodes returned belong to another document: adopt them (see xml/dom.ts) before insertion.
+ */
+export function parseFragment(text: string, context: Element, limits: ParseLimits): Node[] {
   const content = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   const namespaces = inScopeNamespaces(context);
   // The hardened tokenizer checks the plaintext (characters, names, namespaces in the
