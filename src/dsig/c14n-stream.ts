@@ -6,6 +6,9 @@
  * only for the prefixes it visibly uses).
  */
 import type { Hash } from 'node:crypto';
+import { inScopeNamespaces, isElement } from '../xml/dom.js';
+import type { Element, Node } from '../xml/dom.js';
+import { NS } from '../xml/ns.js';
 import type { ParseLimits } from '../xml/parse.js';
 import { NamespaceScope, tokenize } from '../xml/tokenizer.js';
 import type { StartTag, TokenHandler, TokenAttribute } from '../xml/tokenizer.js';
@@ -200,4 +203,51 @@ function escapeAttr(s: string): string {
     .replace(/\t/g, '&#x9;')
     .replace(/\n/g, '&#xA;')
     .replace(/\r/g, '&#xD;');
+}
+
+/**
+ * A DOM element as the apex of a streamed canonicalization: its start tag as the tokenizer
+ * would report it, and the namespaces in scope there.
+ */
+export function apexOf(el: Element): ApexElement {
+  const scope = inScopeNamespaces(el);
+  scope.set('xml', NS.xml);
+  return { tag: startTagOf(el, scope), scope };
+}
+
+/** The start tag of a DOM element, as the tokenizer would have reported it. */
+function startTagOf(el: Element, scope: ReadonlyMap<string, string>): StartTag {
+  const attributes: TokenAttribute[] = [];
+  const namespaces: { prefix: string; uri: string }[] = [];
+  const list = el.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const a = list.item(i);
+    if (!a) continue;
+    if (a.name === 'xmlns') namespaces.push({ prefix: '', uri: a.value });
+    else if (a.prefix === 'xmlns') namespaces.push({ prefix: a.localName ?? '', uri: a.value });
+    else {
+      attributes.push({
+        qname: a.name,
+        prefix: a.prefix ?? '',
+        local: a.localName ?? a.name,
+        uri: a.namespaceURI ?? '',
+        value: a.value,
+      });
+    }
+  }
+  let depth = 0;
+  for (let n: Node | null = el; isElement(n); n = n.parentNode) depth++;
+  const prefix = el.prefix ?? '';
+  return {
+    qname: el.tagName,
+    prefix,
+    local: el.localName ?? el.tagName,
+    uri: el.namespaceURI ?? scope.get(prefix) ?? '',
+    attributes,
+    namespaces,
+    start: 0,
+    contentStart: 0,
+    selfClosing: false,
+    depth,
+  };
 }

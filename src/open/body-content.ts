@@ -6,11 +6,16 @@
  */
 import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
-import { HashSink, StringSink, canonicalizeElementWithContent } from '../dsig/c14n-stream.js';
+import {
+  HashSink,
+  StringSink,
+  apexOf,
+  canonicalizeElementWithContent,
+} from '../dsig/c14n-stream.js';
 import type { CanonicalSink } from '../dsig/c14n-stream.js';
 import type { CanonicalizeOptions } from '../dsig/c14n.js';
 import type { StreamedDigest, StreamedElement } from '../dsig/verify.js';
-import { TEXT_NODE, adoptNode, inScopeNamespaces, isElement, ownerDocumentOf } from '../xml/dom.js';
+import { TEXT_NODE, adoptNode, isElement, ownerDocumentOf } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import type { IdIndex, LazyContent } from '../xml/ids.js';
 import { NS } from '../xml/ns.js';
@@ -31,7 +36,7 @@ export class StreamedBody implements LazyContent, StreamedElement {
   readonly #content: string;
   readonly #ids: IdIndex;
   readonly #limits: ParseLimits;
-  readonly #scope: Map<string, string>;
+  readonly #scope: ReadonlyMap<string, string>;
   readonly #tag: StartTag;
   #built = false;
   /** True when the content holds an EncryptedData of its own (left to a later key). */
@@ -49,9 +54,9 @@ export class StreamedBody implements LazyContent, StreamedElement {
     this.#content = content.includes('\r') ? content.replace(/\r\n?/g, '\n') : content;
     this.#ids = ids;
     this.#limits = limits;
-    this.#scope = inScopeNamespaces(body);
-    this.#scope.set('xml', NS.xml);
-    this.#tag = startTagOf(body, this.#scope);
+    const apex = apexOf(body);
+    this.#scope = apex.scope;
+    this.#tag = apex.tag;
     let encrypted = false;
     const baseDepth = this.#tag.depth;
     tokenize(
@@ -131,43 +136,6 @@ function idsOf(attributes: readonly TokenAttribute[]): string[] {
     }
   }
   return out;
-}
-
-/** The start tag of a DOM element, as the tokenizer would have reported it. */
-function startTagOf(el: Element, scope: ReadonlyMap<string, string>): StartTag {
-  const attributes: TokenAttribute[] = [];
-  const namespaces: { prefix: string; uri: string }[] = [];
-  const list = el.attributes;
-  for (let i = 0; i < list.length; i++) {
-    const a = list.item(i);
-    if (!a) continue;
-    if (a.name === 'xmlns') namespaces.push({ prefix: '', uri: a.value });
-    else if (a.prefix === 'xmlns') namespaces.push({ prefix: a.localName ?? '', uri: a.value });
-    else {
-      attributes.push({
-        qname: a.name,
-        prefix: a.prefix ?? '',
-        local: a.localName ?? a.name,
-        uri: a.namespaceURI ?? '',
-        value: a.value,
-      });
-    }
-  }
-  let depth = 0;
-  for (let n: Node | null = el; isElement(n); n = n.parentNode) depth++;
-  const prefix = el.prefix ?? '';
-  return {
-    qname: el.tagName,
-    prefix,
-    local: el.localName ?? el.tagName,
-    uri: el.namespaceURI ?? scope.get(prefix) ?? '',
-    attributes,
-    namespaces,
-    start: 0,
-    contentStart: 0,
-    selfClosing: false,
-    depth,
-  };
 }
 
 /**
