@@ -23,6 +23,11 @@ export interface SignOptions {
   readonly keyInfo: Element;
   /** Id for the Signature element. */
   readonly id: string;
+  /**
+   * The digest of a target whose content is held as text (streamed), or undefined to
+   * canonicalize the element as it stands.
+   */
+  readonly streamedDigest?: (target: Element, hash: string) => Buffer | undefined;
 }
 
 /** Build the Signature element (not yet inserted anywhere). */
@@ -48,9 +53,11 @@ export function createSignature(doc: Document, options: SignOptions): Element {
     ref.appendChild(
       createElement(doc, NS.ds, ds('DigestMethod'), { Algorithm: options.digestAlgorithm }),
     );
-    const digest = createHash(NODE_HASH[options.digestAlgorithm])
-      .update(canonicalize(target).text, 'utf8')
-      .digest('base64');
+    const hash = NODE_HASH[options.digestAlgorithm];
+    const digest = (
+      options.streamedDigest?.(target, hash) ??
+      createHash(hash).update(canonicalize(target).text, 'utf8').digest()
+    ).toString('base64');
     ref.appendChild(createElement(doc, NS.ds, ds('DigestValue'), {}, digest));
     signedInfo.appendChild(ref);
   }

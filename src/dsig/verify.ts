@@ -205,6 +205,18 @@ function parseReference(
   };
 }
 
+/** An element whose content is held as text: canonicalized and digested as a stream. */
+export interface StreamedElement {
+  digest(options: CanonicalizeOptions, algorithm: string): StreamedDigest;
+}
+
+export interface StreamedDigest {
+  readonly digest: Buffer;
+  readonly hadComments: boolean;
+  /** Characters canonicalized. */
+  readonly length: number;
+}
+
 export interface VerifyContext {
   readonly ids: IdIndex;
   /** Refuse comments inside signed content (they hide text from c14n). */
@@ -223,11 +235,51 @@ export interface VerifyContext {
 export class DigestCache {
   readonly #forms = new Map<Element, Map<string, { text: string; hadComments: boolean }>>();
   readonly #digests = new Map<string, Map<string, Buffer>>();
+  readonly #streamedDigests = new Map<string, StreamedDigest>();
+  readonly #streamed: (el: Element) => StreamedElement | undefined;
   #budget: number;
 
-  /** `budget`: most characters canonicalized for the message (cache hits are free). */
-  constructor(budget: number) {
+  /**
+   * `budget`: most characters canonicalized for the message (cache hits are free).
+   * `streamed`: elements whose content is held as text (canonicalized from it, never built).
+   */
+  constructor(
+    budget: number,
+    streamed: (el: Element) => StreamedElement | undefined = () => undefined,
+  ) {
     this.#budget = budget;
+    this.#streamed = streamed;
+  }
+
+  /**
+   * The digest of an element's canonical form: streamed from text for an element held as
+   * text, else canonicalized from the tree; each once per options and algorithm.
+   * @throws WsseqError `LimitExceeded` when the budget is spent.
+   */
+  digestOf(
+    el: Element,
+    options: CanonicalizeOptions,
+    algorithm: string,
+  ): { digest: Buffer; hadComments: boolean } {
+    const streamed = this.#streamed(el);
+    if (!streamed) {
+      const c = this.canonical(el, options);
+      return { digest: this.digest(c.text, algorithm), hadComments: c.hadComments };
+    }
+    const key = `${algorithm}|${options.withComments === true ? 'c' : ''}|${(options.inclusivePrefixes ?? []).join(' ')}`;
+    let found = this.#streamedDigests.get(key);
+    if (!found) {
+      found = streamed.digest(options, algorithm);
+      this.#budget -= found.length;
+      if (this.#budget < 0) {
+        throw reject(
+          'LimitExceeded',
+          'the signatures ask for more canonicalization than the message size allows',
+        );
+      }
+      this.#streamedDigests.set(key, found);
+    }
+    return found;
   }
 
   /** @throws WsseqError `LimitExceeded` when the budget is spent. */
@@ -297,16 +349,13 @@ export function verifySignature(
     if (target === parsed.element || isAncestor(target, parsed.element)) {
       throw reject('SignatureInvalid', 'a reference covers the signature itself');
     }
-    const c = ctx.digests
-      ? ctx.digests.canonical(target, ref.c14n)
-      : canonicalize(target, ref.c14n);
-    if (c.hadComments && !ctx.allowComments) {
+    const hash = NODE_HASH[ref.digestAlgorithm];
+    const { digest, hadComments } = ctx.digests
+      ? ctx.digests.digestOf(target, ref.c14n, hash)
+      : digestFromTree(target, ref.c14n, hash);
+    if (hadComments && !ctx.allowComments) {
       throw reject('PolicyViolation', `signed element ${target.tagName} contains a comment`);
     }
-    const hash = NODE_HASH[ref.digestAlgorithm];
-    const digest = ctx.digests
-      ? ctx.digests.digest(c.text, hash)
-      : createHash(hash).update(c.text, 'utf8').digest();
     if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) {
       throw reject('SignatureInvalid', `the digest of ${ref.uri} does not match`);
     }
@@ -319,6 +368,15 @@ export function verifySignature(
     covered,
     digestAlgorithms: parsed.references.map((r) => r.digestAlgorithm),
   };
+}
+
+function digestFromTree(
+  el: Element,
+  options: CanonicalizeOptions,
+  hash: string,
+): { digest: Buffer; hadComments: boolean } {
+  const c = canonicalize(el, options);
+  return { digest: createHash(hash).update(c.text, 'utf8').digest(), hadComments: c.hadComments };
 }
 
 function checkSignatureValue(

@@ -28,6 +28,7 @@ import type { SoapVersion } from '../xml/soap.js';
 import { collectEvidence, enforcePolicy } from './enforce.js';
 import type { ServiceKey } from './keys.js';
 import { parseMessage } from './parse-message.js';
+import type { ParsedMessage } from './parse-message.js';
 import { processSecurityHeader } from './process-header.js';
 import type { ProcessedHeader } from './process-header.js';
 import { checkMustUnderstand, parseUnderstoodHeaders } from './must-understand.js';
@@ -270,7 +271,13 @@ async function openMessage(
   if (msg.security && !config.keepSecurityHeader)
     msg.security.parentNode?.removeChild(msg.security);
   // Serialized on first read: a consumer that uses the DOM (or only the Body) does not pay
-  // for serializing a large envelope.
+  // for serializing a large envelope. A Body held as text is built as elements only when the
+  // DOM is read; its text is the Body as digested.
+  const streamed = msg.bodyContent.current;
+  const built = (): ParsedMessage => {
+    streamed?.materialize();
+    return msg;
+  };
   let envelopeText: string | undefined;
   let bodyText: string | undefined;
   return {
@@ -285,13 +292,18 @@ async function openMessage(
       soapVersion: msg.soap.version,
     },
     get envelope() {
-      return (envelopeText ??= serialize(msg.document));
+      return (envelopeText ??= serialize(built().document));
     },
     get body() {
-      return (bodyText ??= serialize(msg.soap.body));
+      return (bodyText ??=
+        streamed && !streamed.built ? streamed.canonicalText() : serialize(msg.soap.body));
     },
-    document: msg.document,
-    bodyElement: msg.soap.body,
+    get document() {
+      return built().document;
+    },
+    get bodyElement() {
+      return built().soap.body;
+    },
     replayKeys,
     commit: () => reservation.commit(),
     release: () => reservation.release(),

@@ -11,6 +11,7 @@ import { NS } from '../xml/ns.js';
 import { parseUntrusted } from '../xml/parse.js';
 import { headerRole, isSoapBody, locateEnvelope } from '../xml/soap.js';
 import type { SoapEnvelope } from '../xml/soap.js';
+import type { BodyContentSlot } from './body-content.js';
 
 export interface ParsedMessage {
   readonly document: Document;
@@ -20,6 +21,8 @@ export interface ParsedMessage {
   readonly ids: IdIndex;
   /** Size of the message as received, in bytes. */
   readonly bytes: number;
+  /** The Body's content when it is held as text (a decrypted Body), not as elements. */
+  readonly bodyContent: BodyContentSlot;
 }
 
 /**
@@ -44,7 +47,14 @@ export function parseMessage(
     throw reject('MalformedMessage', 'more than one Security header for our role');
   refuseStrayBodies(document, soap.body);
   const bytes = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  return { document, soap, security: ours[0], ids: IdIndex.build(document), bytes };
+  return {
+    document,
+    soap,
+    security: ours[0],
+    ids: IdIndex.build(document),
+    bytes,
+    bodyContent: { current: undefined },
+  };
 }
 
 function refuseStrayBodies(doc: Document, body: Element): void {

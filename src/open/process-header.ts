@@ -26,6 +26,7 @@ import {
 } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
 import { isDerivedKeyToken } from '../wss/derived-key.js';
+import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { processDerivedKeyToken } from './derived-keys.js';
 import { resolveSigner, selectServiceKeys } from './keys.js';
 import { processReferenceList } from './reference-list.js';
@@ -111,7 +112,10 @@ export function processSecurityHeader(
   const decrypted: DecryptedPart[] = [];
   const symmetricKeys = new Map<Element, SymmetricKeyToken>();
   // Every signature's references share one canonicalization budget: three times the message.
-  const digests = new DigestCache(3 * msg.bytes + CANONICALIZATION_ALLOWANCE);
+  const digests = new DigestCache(3 * msg.bytes + CANONICALIZATION_ALLOWANCE, (el) => {
+    const streamed = msg.bodyContent.current;
+    return el === msg.soap.body && streamed && !streamed.built ? streamed : undefined;
+  });
   // Entries may be replaced as we go (an encrypted Signature is decrypted in place), so walk
   // the live sibling chain rather than the snapshot.
   for (let e = security.firstChild; e; e = e.nextSibling) {
@@ -173,6 +177,10 @@ export function processSecurityHeader(
       throw new DecryptionError({ cause: new Error('an encrypted header entry has no key') });
     }
   }
+  const streamed = msg.bodyContent.current;
+  if (streamed && !streamed.built && streamed.holdsEncryptedData) {
+    throw new DecryptionError({ cause: new Error('encrypted Body content has no key') });
+  }
   for (const e of childElements(msg.soap.body)) {
     if (e.namespaceURI === NS.xenc && e.localName === 'EncryptedData') {
       throw new DecryptionError({ cause: new Error('encrypted Body content has no key') });
@@ -226,6 +234,11 @@ function processEncryptedKey(
     const parent = d.element.parentNode;
     if (!isElement(parent)) throw new DecryptionError();
     options.onDecrypt(d.algorithm);
+    if (isWholeBodyContent(d, msg.soap.body, msg.bodyContent)) {
+      decryptBodyContent(d, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
+      parts.push({ element: parent, type: 'Content', algorithm: d.algorithm });
+      continue;
+    }
     msg.ids.removeSubtree(d.element);
     const inserted = decryptInPlace(d, key, policy.limits);
     try {

@@ -9,6 +9,7 @@ import { childElements, isElement } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import { NS } from '../xml/ns.js';
 import { decryptInPlace, parseEncryptedData, readReferenceList } from '../xenc/decrypt.js';
+import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { encryptedDataKeyInfo, resolveSymmetricKey } from './derived-keys.js';
 import type { SymmetricKeyToken } from './keys.js';
 import type { ParsedMessage } from './parse-message.js';
@@ -44,6 +45,11 @@ export function processReferenceList(
       throw reject('MalformedMessage', 'an EncryptedHeader holds Type Element data');
     }
     options.onDecrypt(data.algorithm);
+    if (!wrapper && isWholeBodyContent(data, msg.soap.body, msg.bodyContent)) {
+      decryptBodyContent(data, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
+      parts.push({ element: parent, type: 'Content', algorithm: data.algorithm });
+      continue;
+    }
     msg.ids.removeSubtree(wrapper ?? dataEl);
     try {
       const inserted = decryptInPlace(data, key, policy.limits);

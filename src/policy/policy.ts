@@ -82,6 +82,12 @@ export interface SenderPolicy {
    * peers that know nothing better. Without it such a suite is a TypeError.
    */
   readonly allowInsecureAlgorithms?: boolean;
+  /**
+   * Limits on the envelope to secure (bytes, depth, elements, attributes, namespace
+   * declarations), as the receiver's; raise them for large Bodies. Default: the receiver's
+   * defaults.
+   */
+  readonly limits?: Partial<ParseLimits>;
 }
 
 /** What a receiver accepts. Every field is optional; the defaults are the strict ones. */
@@ -190,6 +196,7 @@ export interface ResolvedSenderPolicy {
   readonly signTokens: boolean;
   readonly actor: string | undefined;
   readonly addressTo: string | undefined;
+  readonly limits: ParseLimits;
 }
 
 /** Every SenderPolicy option and what it accepts. */
@@ -271,7 +278,17 @@ export function resolveSenderPolicy(
     signTokens: policy.signTokens ?? true,
     actor: policy.actor,
     addressTo: policy.addressTo,
+    limits: resolveParseLimits(policy.limits),
   });
+}
+
+function resolveParseLimits(given: Partial<ParseLimits> | undefined): ParseLimits {
+  const limits: ParseLimits = Object.freeze({ ...DEFAULT_PARSE_LIMITS, ...given });
+  for (const [k, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new TypeError(`limit ${k} must be a positive integer`);
+  }
+  return limits;
 }
 
 /** A checked, complete receiver policy. */

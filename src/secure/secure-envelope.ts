@@ -3,6 +3,8 @@
  * encrypt in the policy's order → serialize.
  */
 import type { KeyObject } from 'node:crypto';
+import { readEnvelopeToSecure } from './body-text.js';
+import type { BodyText } from './body-text.js';
 import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
@@ -19,7 +21,12 @@ import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 import { generateContentKey } from '../xenc/cipher.js';
-import { createEncryptedKey, encryptContent, encryptElement } from '../xenc/encrypt.js';
+import {
+  createEncryptedKey,
+  encryptAsContent,
+  encryptContent,
+  encryptElement,
+} from '../xenc/encrypt.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 
 export interface SecureOptions {
@@ -54,9 +61,14 @@ export function createSecurer(options: SecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
-      const doc = envelopeDocument(envelope);
-      secureDocument(doc, options, policy, now());
-      return serialize(doc);
+      if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) {
+        secureDocument(envelopeDocument(envelope), options, policy, now(), undefined);
+        return serialize(envelope);
+      }
+      const { document, bodyText } = readInput(envelope, policy);
+      secureDocument(document, options, policy, now(), bodyText);
+      const wire = serialize(document);
+      return bodyText ? bodyText.splice(wire) : wire;
     },
   });
 }
@@ -71,13 +83,29 @@ export function secureEnvelope(
   return createSecurer(options).secure(envelope);
 }
 
+/** @throws TypeError when the input is not well-formed XML within the sender's limits. */
+function readInput(
+  input: string | Uint8Array,
+  policy: ResolvedSenderPolicy,
+): ReturnType<typeof readEnvelopeToSecure> {
+  try {
+    return readEnvelopeToSecure(input, policy.limits);
+  } catch (cause) {
+    throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
+      cause,
+    });
+  }
+}
+
 function secureDocument(
   doc: Document,
   options: SecureOptions,
   policy: ResolvedSenderPolicy,
   now: Date,
+  bodyText: BodyText | undefined,
 ): void {
   const { env, header } = envelopeToSecure(doc);
+  bodyText?.attach(env.body);
   const security = createSecurityElement(doc, env, policy.actor);
   header.insertBefore(security, header.firstChild);
 
@@ -113,6 +141,8 @@ function secureDocument(
       key,
       keyInfo,
       id: newId('SIG'),
+      streamedDigest: (target, hash) =>
+        bodyText?.holds(target) ? bodyText.digest(hash) : undefined,
     });
     security.appendChild(signature);
     return signature;
@@ -139,7 +169,11 @@ function secureDocument(
       : sign(cek, createEncryptedKeyReference(doc, ekId));
   const encryptParts = (): string[] => {
     const id = newId('ED');
-    encryptContent(env.body, policy.suite.encryption, cek, id);
+    if (bodyText?.holds(env.body)) {
+      encryptAsContent(env.body, bodyText.takePlaintext(), policy.suite.encryption, cek, id);
+    } else {
+      encryptContent(env.body, policy.suite.encryption, cek, id);
+    }
     const ids = [id];
     for (const token of encryptedTokens) {
       const tokenId = newId('ED');

@@ -20,6 +20,7 @@ import {
 import type { Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS } from '../xml/ns.js';
 import { checkStructure } from '../xml/parse.js';
+import { tokenize } from '../xml/tokenizer.js';
 import type { ParseLimits } from '../xml/parse.js';
 import { decryptData, isBlockCipher, keyLengthOf } from './cipher.js';
 import { unwrapKey } from './key-transport.js';
@@ -214,18 +215,27 @@ export function decryptInPlace(
 
 const WRAPPER = 'wsseq-decrypted';
 
-/** Parse `text` as content of `context`, with the namespaces in scope there, within `limits`. */
-function parseFragment(text: string, context: Element, limits: ParseLimits): Node[] {
-  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY') || text.includes('<?')) {
-    throw new Error('markup declarations and processing instructions are not allowed');
-  }
+/**
+ * Parse `text` as content of `context`, with the namespaces in scope there, within `limits`.
+ * The nodes returned belong to another document: adopt them (see xml/dom.ts) before insertion.
+ */
+export function parseFragment(text: string, context: Element, limits: ParseLimits): Node[] {
+  const content = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const namespaces = inScopeNamespaces(context);
+  // The hardened tokenizer checks the plaintext (characters, names, namespaces in the
+  // context it goes into, the limits from the depth it goes at) before xmldom reads it.
+  tokenize(
+    content,
+    {},
+    { limits, mode: 'content', context: namespaces, baseDepth: depthOf(context) },
+  );
   let decls = '';
-  for (const [prefix, uri] of inScopeNamespaces(context)) {
+  for (const [prefix, uri] of namespaces) {
     decls +=
       prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
   }
   const doc = createStrictParser().parseFromString(
-    `<${WRAPPER}${decls}>${text}</${WRAPPER}>`,
+    `<${WRAPPER}${decls}>${content}</${WRAPPER}>`,
     'text/xml',
   );
   const wrapper = doc.documentElement;

@@ -32,18 +32,31 @@ function encryptedData(
 
 /** Encrypt the children of `el` in place; returns the EncryptedData now inside `el`. */
 export function encryptContent(el: Element, alg: BlockCipherUri, key: Buffer, id: string): Element {
-  const doc = ownerDocumentOf(el);
   let text = '';
   const children: Node[] = [];
   for (let c = el.firstChild; c; c = c.nextSibling) children.push(c);
   for (const c of children) text += serialize(c);
   for (const c of children) el.removeChild(c);
+  return encryptAsContent(el, Buffer.from(text, 'utf8'), alg, key, id);
+}
+
+/**
+ * Put the EncryptedData (Type Content) of `plaintext` — `el`'s content, serialized by the
+ * caller — into `el`, which must hold nothing else; returns it.
+ */
+export function encryptAsContent(
+  el: Element,
+  plaintext: Buffer,
+  alg: BlockCipherUri,
+  key: Buffer,
+  id: string,
+): Element {
   const ed = encryptedData(
-    doc,
+    ownerDocumentOf(el),
     id,
     ENC_TYPE.content,
     alg,
-    encryptData(alg, key, Buffer.from(text, 'utf8')),
+    encryptData(alg, key, plaintext),
   );
   el.appendChild(ed);
   return ed;

@@ -8,8 +8,15 @@ import { isElement } from './dom.js';
 import type { Element, Node } from './dom.js';
 import { NS } from './ns.js';
 
+/** Content held as text (a decrypted Body) whose ids are known but whose elements are not built. */
+export interface LazyContent {
+  /** Build the elements (and add their ids to the index) on first need. */
+  materialize(): void;
+}
+
 export class IdIndex {
   readonly #byId = new Map<string, Element>();
+  readonly #lazy = new Map<string, LazyContent>();
 
   /** Index every element under `root` (inclusive). */
   static build(root: Node): IdIndex {
@@ -44,8 +51,30 @@ export class IdIndex {
     }
   }
 
+  /**
+   * Note an id carried by content not yet built as elements: a reference to it builds them
+   * (the slow path). A duplicate of any id known is a rejection.
+   * @throws WsseqError `MalformedMessage` when the id is already taken.
+   */
+  addLazy(id: string, owner: LazyContent): void {
+    if (this.#byId.has(id) || this.#lazy.has(id)) {
+      throw reject('MalformedMessage', `duplicate id "${id}"`);
+    }
+    this.#lazy.set(id, owner);
+  }
+
+  /** Forget the lazy ids of `owner` (it is being built; its elements are added next). */
+  dropLazy(owner: LazyContent): void {
+    for (const [id, o] of this.#lazy) if (o === owner) this.#lazy.delete(id);
+  }
+
   /** The element with this id, or undefined. */
   get(id: string): Element | undefined {
+    const found = this.#byId.get(id);
+    if (found) return found;
+    const lazy = this.#lazy.get(id);
+    if (!lazy) return undefined;
+    lazy.materialize();
     return this.#byId.get(id);
   }
 
@@ -58,7 +87,7 @@ export class IdIndex {
     if (!uri.startsWith('#') || uri.length < 2) {
       throw reject('MalformedMessage', `reference "${uri}" is not a same-document #id reference`);
     }
-    const el = this.#byId.get(uri.slice(1));
+    const el = this.get(uri.slice(1));
     if (!el)
       throw reject('SecurityTokenUnavailable', `nothing in the message has id "${uri.slice(1)}"`);
     return el;
@@ -67,7 +96,9 @@ export class IdIndex {
   #addElement(el: Element): void {
     for (const id of idsOf(el)) {
       const prior = this.#byId.get(id);
-      if (prior && prior !== el) throw reject('MalformedMessage', `duplicate id "${id}"`);
+      if ((prior && prior !== el) || this.#lazy.has(id)) {
+        throw reject('MalformedMessage', `duplicate id "${id}"`);
+      }
       this.#byId.set(id, el);
     }
   }

@@ -3,6 +3,8 @@
  * processing instructions (SOAP forbids them), and limits on size, depth and counts.
  */
 import { reject } from '../errors.js';
+import { decodeMessage } from './decode.js';
+import { tokenize } from './tokenizer.js';
 import {
   COMMENT_NODE,
   DOCUMENT_NODE,
@@ -24,6 +26,8 @@ export interface ParseLimits {
   readonly maxElements: number;
   /** Most attributes (namespace declarations included) on one element. Default 64. */
   readonly maxAttributesPerElement: number;
+  /** Most namespace declarations in one message. Default 200,000. */
+  readonly maxNamespaceDeclarations?: number;
 }
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
@@ -31,6 +35,7 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
   maxDepth: 64,
   maxElements: 200_000,
   maxAttributesPerElement: 64,
+  maxNamespaceDeclarations: 200_000,
 });
 
 /** What the parser saw that later stages may care about. */
@@ -39,8 +44,6 @@ export interface ParsedDocument {
   /** True when the document holds at least one comment. */
   readonly hasComments: boolean;
 }
-
-const UTF8_BOM = '\uFEFF';
 
 /**
  * Parse an untrusted message.
@@ -51,24 +54,18 @@ export function parseUntrusted(
   input: string | Uint8Array,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): ParsedDocument {
-  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.byteLength;
-  if (size > limits.maxBytes) {
-    throw reject('LimitExceeded', `message is ${size} bytes; the limit is ${limits.maxBytes}`);
-  }
-  let text = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
-  if (text.startsWith(UTF8_BOM)) text = text.slice(1);
-  // A DOCTYPE can only be introduced by this markup; refusing the string outright also refuses
-  // it inside CDATA or comments, which no SOAP stack sends.
-  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) {
-    throw reject('MalformedMessage', 'a DOCTYPE or entity declaration is not allowed');
-  }
+  // One pass of the hardened tokenizer first: encoding, characters, names, namespaces and
+  // the limits, at a cost linear in the input, before xmldom sees anything.
+  const text = decodeMessage(input, limits.maxBytes);
+  const { hasComments } = tokenize(text, {}, { limits });
   let document: Document;
   try {
     document = createStrictParser().parseFromString(text, 'text/xml');
   } catch (cause) {
     throw reject('MalformedMessage', 'the message is not well-formed XML', cause);
   }
-  return { document, hasComments: checkStructure(document, limits) };
+  checkStructure(document, limits);
+  return { document, hasComments };
 }
 
 /**

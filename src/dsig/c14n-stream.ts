@@ -1,0 +1,253 @@
+/**
+ * Exclusive XML Canonicalization 1.0 as a stream: fed by the hardened tokenizer, written
+ * straight into a sink (a hash, chunk by chunk, or a string), with no tree and no array of
+ * pieces. With and without comments, with an InclusiveNamespaces PrefixList, and with the
+ * namespace context the canonicalized element inherits (its ancestors' declarations matter
+ * only for the prefixes it visibly uses).
+ */
+import type { Hash } from 'node:crypto';
+import { inScopeNamespaces, isElement } from '../xml/dom.js';
+import type { Element, Node } from '../xml/dom.js';
+import { NS } from '../xml/ns.js';
+import type { ParseLimits } from '../xml/parse.js';
+import { NamespaceScope, tokenize } from '../xml/tokenizer.js';
+import type { StartTag, TokenHandler, TokenAttribute } from '../xml/tokenizer.js';
+import type { CanonicalizeOptions } from './c14n.js';
+
+/** Where canonical text goes. */
+export interface CanonicalSink {
+  write(text: string): void;
+}
+
+const CHUNK = 1 << 16;
+
+/** Writes into a hash in chunks of about 64 Ki characters. Call `end()` before digesting. */
+export class HashSink implements CanonicalSink {
+  readonly #hash: Hash;
+  #buffer = '';
+  /** Characters written in all. */
+  length = 0;
+
+  constructor(hash: Hash) {
+    this.#hash = hash;
+  }
+
+  write(text: string): void {
+    this.#buffer += text;
+    this.length += text.length;
+    if (this.#buffer.length >= CHUNK) {
+      this.#hash.update(this.#buffer, 'utf8');
+      this.#buffer = '';
+    }
+  }
+
+  end(): Hash {
+    if (this.#buffer.length > 0) this.#hash.update(this.#buffer, 'utf8');
+    this.#buffer = '';
+    return this.#hash;
+  }
+}
+
+/** Collects canonical text as a string. */
+export class StringSink implements CanonicalSink {
+  text = '';
+  write(text: string): void {
+    this.text += text;
+  }
+}
+
+/**
+ * The canonicalizer as a tokenizer handler. Elements at depth 0 of what it is fed (outside
+ * the element canonicalized) are not written: only elements, and text and comments inside
+ * them.
+ */
+export class ExclusiveCanonicalizer implements TokenHandler {
+  readonly #sink: CanonicalSink;
+  readonly #withComments: boolean;
+  readonly #inclusive: readonly string[];
+  /** Namespace declarations rendered by output ancestors, as a stack of changes. */
+  readonly #rendered = new NamespaceScope();
+  readonly #marks: number[] = [];
+  /** True when a comment was met inside the output (written or not). */
+  hadComments = false;
+
+  constructor(sink: CanonicalSink, options: CanonicalizeOptions = {}) {
+    this.#sink = sink;
+    this.#withComments = options.withComments === true;
+    this.#inclusive = (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p));
+  }
+
+  startElement(tag: StartTag, scope: Pick<NamespaceScope, 'lookup'>): void {
+    const rendered = this.#rendered;
+    // Visibly utilized prefixes (xml excepted) and those the inclusive list names.
+    const utilized = new Map<string, string>([[tag.prefix, tag.uri]]);
+    for (const a of tag.attributes) {
+      if (a.prefix !== '' && a.prefix !== 'xml') utilized.set(a.prefix, a.uri);
+    }
+    for (const prefix of this.#inclusive) {
+      if (utilized.has(prefix)) continue;
+      const uri = scope.lookup(prefix);
+      if (uri !== undefined) utilized.set(prefix, uri);
+    }
+    const toRender: [string, string][] = [];
+    for (const [prefix, uri] of utilized) {
+      const current = rendered.lookup(prefix);
+      // An empty default namespace needs rendering only to undo a non-empty one.
+      if (prefix === '' ? (current ?? '') === uri : current === uri) continue;
+      toRender.push([prefix, uri]);
+    }
+    this.#marks.push(rendered.mark());
+    let out = `<${tag.qname}`;
+    if (toRender.length > 0) {
+      if (toRender.length > 1) toRender.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [prefix, uri] of toRender) {
+        rendered.bind(prefix, uri);
+        out +=
+          prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+      }
+    }
+    if (tag.attributes.length > 0) {
+      const attrs =
+        tag.attributes.length > 1 ? [...tag.attributes].sort(compareAttributes) : tag.attributes;
+      for (const a of attrs) out += ` ${a.qname}="${escapeAttr(a.value)}"`;
+    }
+    this.#sink.write(`${out}>`);
+  }
+
+  endElement(tag: StartTag): void {
+    this.#sink.write(`</${tag.qname}>`);
+    this.#rendered.restore(this.#marks.pop() ?? 0);
+  }
+
+  text(value: string): void {
+    if (this.#marks.length > 0) this.#sink.write(escapeText(value));
+  }
+
+  comment(value: string): void {
+    if (this.#marks.length === 0) return;
+    this.hadComments = true;
+    if (this.#withComments) this.#sink.write(`<!--${value}-->`);
+  }
+}
+
+function compareAttributes(a: TokenAttribute, b: TokenAttribute): number {
+  if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
+  return a.local < b.local ? -1 : a.local > b.local ? 1 : 0;
+}
+
+/** An element given apart from its content: its start tag and the namespaces in scope there. */
+export interface ApexElement {
+  readonly tag: StartTag;
+  /** Every namespace binding in scope at the element (its own declarations included). */
+  readonly scope: ReadonlyMap<string, string>;
+}
+
+/**
+ * Canonicalize an element whose start tag is known (read from the header's tree) and whose
+ * content is a string (`content`, already checked by the tokenizer), into `sink`.
+ * Returns whether the content held a comment.
+ */
+export function canonicalizeElementWithContent(
+  apex: ApexElement,
+  content: string,
+  options: CanonicalizeOptions,
+  sink: CanonicalSink,
+  limits: ParseLimits,
+): { hadComments: boolean } {
+  const c14n = new ExclusiveCanonicalizer(sink, options);
+  c14n.startElement(apex.tag, { lookup: (p) => apex.scope.get(p) });
+  tokenize(content, c14n, {
+    limits,
+    mode: 'content',
+    context: apex.scope,
+    baseDepth: apex.tag.depth,
+  });
+  c14n.endElement(apex.tag);
+  return { hadComments: c14n.hadComments };
+}
+
+const UNLIMITED: ParseLimits = {
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxDepth: Number.MAX_SAFE_INTEGER,
+  maxElements: Number.MAX_SAFE_INTEGER,
+  maxAttributesPerElement: Number.MAX_SAFE_INTEGER,
+  maxNamespaceDeclarations: Number.MAX_SAFE_INTEGER,
+};
+
+/**
+ * Canonicalize the document element of `xml` (a whole document, line endings as given are
+ * normalized) and return the text. For tests and tools; the pipeline streams into hashes.
+ */
+export function canonicalizeDocument(xml: string, options: CanonicalizeOptions = {}): string {
+  const sink = new StringSink();
+  const text = xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml;
+  tokenize(text, new ExclusiveCanonicalizer(sink, options), { limits: UNLIMITED });
+  return sink.text;
+}
+
+function escapeText(s: string): string {
+  if (!/[&<>\r]/.test(s)) return s;
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\r/g, '&#xD;');
+}
+
+function escapeAttr(s: string): string {
+  if (!/[&<"\t\n\r]/.test(s)) return s;
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/"/g, '&quot;')
+    .replace(/\t/g, '&#x9;')
+    .replace(/\n/g, '&#xA;')
+    .replace(/\r/g, '&#xD;');
+}
+
+/**
+ * A DOM element as the apex of a streamed canonicalization: its start tag as the tokenizer
+ * would report it, and the namespaces in scope there.
+ */
+export function apexOf(el: Element): ApexElement {
+  const scope = inScopeNamespaces(el);
+  scope.set('xml', NS.xml);
+  return { tag: startTagOf(el, scope), scope };
+}
+
+/** The start tag of a DOM element, as the tokenizer would have reported it. */
+function startTagOf(el: Element, scope: ReadonlyMap<string, string>): StartTag {
+  const attributes: TokenAttribute[] = [];
+  const namespaces: { prefix: string; uri: string }[] = [];
+  const list = el.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const a = list.item(i);
+    if (!a) continue;
+    if (a.name === 'xmlns') namespaces.push({ prefix: '', uri: a.value });
+    else if (a.prefix === 'xmlns') namespaces.push({ prefix: a.localName ?? '', uri: a.value });
+    else {
+      attributes.push({
+        qname: a.name,
+        prefix: a.prefix ?? '',
+        local: a.localName ?? a.name,
+        uri: a.namespaceURI ?? '',
+        value: a.value,
+      });
+    }
+  }
+  let depth = 0;
+  for (let n: Node | null = el; isElement(n); n = n.parentNode) depth++;
+  const prefix = el.prefix ?? '';
+  return {
+    qname: el.tagName,
+    prefix,
+    local: el.localName ?? el.tagName,
+    uri: el.namespaceURI ?? scope.get(prefix) ?? '',
+    attributes,
+    namespaces,
+    start: 0,
+    contentStart: 0,
+    selfClosing: false,
+    depth,
+  };
+}
