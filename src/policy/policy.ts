@@ -212,13 +212,17 @@ export const SENDER_POLICY_OPTIONS: OptionSpec<SenderPolicy> = {
   actor: isString(),
   addressTo: isString(),
   allowInsecureAlgorithms: isBoolean,
+  limits: isOptions(limitOptions<ParseLimits>(DEFAULT_PARSE_LIMITS)),
 };
 
-const positiveInteger: Checker = isNumber({ exclusiveMin: true, integer: true });
-/** Every limit (from {@link DEFAULT_LIMITS}, so a new limit is checked too): a positive integer. */
-const LIMIT_OPTIONS = Object.fromEntries(
-  Object.keys(DEFAULT_LIMITS).map((k) => [k, positiveInteger]),
-) as OptionSpec<MessageLimits>;
+/** Every limit of a limits object (from its defaults, so a new limit is checked too): a positive integer. */
+function limitOptions<T extends object>(defaults: T): OptionSpec<T> {
+  const positiveInteger: Checker = isNumber({ exclusiveMin: true, integer: true });
+  return Object.fromEntries(
+    Object.keys(defaults).map((k) => [k, positiveInteger]),
+  ) as OptionSpec<T>;
+}
+const LIMIT_OPTIONS = limitOptions<MessageLimits>(DEFAULT_LIMITS);
 
 /** Every ReceiverPolicy option and what it accepts. */
 export const RECEIVER_POLICY_OPTIONS: OptionSpec<ReceiverPolicy> = {
