@@ -11,6 +11,9 @@ import type { TestPki } from '../../helpers.js';
 import { CACHE_KINDS, sleep } from './caches.js';
 import type { CacheStore } from './caches.js';
 
+/** Long enough that a slow open on a loaded machine still falls inside the lease. */
+const LEASE_MS = 1500;
+
 /** A clock that starts at TEST_NOW and runs in real time (leases lapse while tests sleep). */
 function runningClock(): () => Date {
   const start = Date.now();
@@ -80,10 +83,10 @@ for (const kind of CACHE_KINDS) {
       const clock = runningClock();
       const wire = secureAs(pki, orderEnvelope());
       // The consumer that crashes: reserves, never commits nor releases.
-      await opener(pki, s.open({ leaseMs: 200, now: clock }), clock).open(wire);
-      const restarted = opener(pki, s.open({ leaseMs: 200, now: clock }), clock);
+      await opener(pki, s.open({ leaseMs: LEASE_MS, now: clock }), clock).open(wire);
+      const restarted = opener(pki, s.open({ leaseMs: LEASE_MS, now: clock }), clock);
       await expectCode(restarted.open(wire), 'Replay');
-      await sleep(350);
+      await sleep(LEASE_MS + 400);
       const redelivered = await restarted.open(wire);
       await redelivered.commit();
       await expectCode(restarted.open(wire), 'Replay');
