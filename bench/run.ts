@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     console.log(
       '\ncost per byte (Certificate, sign+encrypt; 10 MiB and up: one cold run in a child process)',
     );
-    console.log('size       op       message B   cpu ms/msg   cpu ns/B   x 1 KiB   peak mem');
+    console.log('size       op       message B   cpu ms/msg   cpu ns/B   x 1 MiB   peak mem');
     const sizes = [KIB, 10 * KIB, 100 * KIB, MIB, 10 * MIB, 100 * MIB].filter((s) => s <= maxSize);
     const large: LargeResult[] = [];
     for (const size of sizes) {
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
           : runLargeInChild(size, work, 16 * 1024);
       large.push(...got);
       for (const r of got) {
-        const base = large.find((x) => x.op === r.op && x.bodyBytes === KIB)?.cpuNsPerByte;
+        const base = large.find((x) => x.op === r.op && x.bodyBytes === MIB)?.cpuNsPerByte;
         const cells =
           r.failure !== undefined
             ? `  ${r.failure.slice(0, 120)}`
