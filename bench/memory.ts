@@ -62,6 +62,8 @@ try {
     }),
   );
 } catch (err) {
-  const code = (err as { code?: unknown }).code;
-  console.log(JSON.stringify({ op, error: (err as Error).message, code }));
+  const { code, cause } = err as { code?: unknown; cause?: unknown };
+  const why = cause instanceof Error ? ` (${cause.message})` : '';
+  const kind = code === undefined ? (err as Error).name : code;
+  console.log(JSON.stringify({ op, error: `${(err as Error).message}${why}`, code: kind }));
 }
