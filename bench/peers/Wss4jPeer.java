@@ -75,6 +75,8 @@ public final class Wss4jPeer {
   private final CallbackHandler passwords;
   private final DocumentBuilder builder;
   private final Transformer serializer;
+  /** One engine for every message, as a deployed WSS4J handler keeps its configuration. */
+  private final WSSecurityEngine engine = new WSSecurityEngine();
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
@@ -117,6 +119,9 @@ public final class Wss4jPeer {
     builder = dbf.newDocumentBuilder();
     serializer = TransformerFactory.newInstance().newTransformer();
     serializer.setOutputProperty("omit-xml-declaration", "yes");
+    WSSConfig config = WSSConfig.getNewInstance();
+    config.setTimeStampStrict(true);
+    engine.setWssConfig(config);
   }
 
   private static KeyStore loadP12(String file, String password) throws Exception {
@@ -192,10 +197,6 @@ public final class Wss4jPeer {
    */
   Element open(byte[] message, StringBuilder actions) throws Exception {
     Document doc = parse(message);
-    WSSecurityEngine engine = new WSSecurityEngine();
-    WSSConfig config = WSSConfig.getNewInstance();
-    config.setTimeStampStrict(true);
-    engine.setWssConfig(config);
     List<WSSecurityEngineResult> results =
         engine.processSecurityHeader(doc, null, passwords, serviceCrypto, serviceCrypto);
     boolean sign = false;
