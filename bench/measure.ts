@@ -1,9 +1,11 @@
-/** Time-bounded measurement with latency percentiles, and the RSA baseline. */
+/** Time-bounded measurement with CPU time and latency percentiles, and the RSA baseline. */
 import { generateKeyPairSync, sign } from 'node:crypto';
 
 export interface Measurement {
   readonly ops: number;
   readonly opsPerSecond: number;
+  /** Process CPU time (user + system, all threads) per operation, in ms. */
+  readonly cpuMsPerOp: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
 }
@@ -16,12 +18,14 @@ export async function measure(
 ): Promise<Measurement> {
   await fn(); // warm up
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end || times.length < minOps) {
     const t = performance.now();
     await fn();
     times.push(performance.now() - t);
   }
+  const cpu = process.cpuUsage(cpu0);
   times.sort((a, b) => a - b);
   const total = times.reduce((a, b) => a + b, 0);
   const at = (q: number): number =>
@@ -29,8 +33,21 @@ export async function measure(
   return {
     ops: times.length,
     opsPerSecond: (times.length * 1000) / total,
+    cpuMsPerOp: (cpu.user + cpu.system) / 1000 / times.length,
     p50Ms: at(0.5),
     p99Ms: at(0.99),
+  };
+}
+
+/** The better of two measurements of the same thing (interleaved rounds keep the best). */
+export function best<T extends { opsPerSecond: number; cpuMsPerOp: number }>(
+  a: T | undefined,
+  b: T,
+): T {
+  if (!a) return b;
+  return {
+    ...(a.opsPerSecond >= b.opsPerSecond ? a : b),
+    cpuMsPerOp: Math.min(a.cpuMsPerOp, b.cpuMsPerOp),
   };
 }
 

@@ -11,6 +11,7 @@ import { createOpener } from '../src/open/open-envelope.js';
 import type { Opener } from '../src/open/open-envelope.js';
 import { createSecurer } from '../src/secure/secure-envelope.js';
 import type { Securer } from '../src/secure/secure-envelope.js';
+import type { MessageLimits } from '../src/policy/policy.js';
 import { TEST_NOW, getTestPki, testOpener } from '../test/helpers.js';
 import type { TestPki } from '../test/helpers.js';
 
@@ -20,9 +21,9 @@ export interface Scenario {
   readonly opener: Opener;
 }
 
-export type ScenarioFactory = (pki: TestPki) => Promise<Scenario>;
+export type ScenarioFactory = (pki: TestPki, limits: Partial<MessageLimits>) => Promise<Scenario>;
 
-const certificate: ScenarioFactory = (pki) =>
+const certificate: ScenarioFactory = (pki, limits) =>
   Promise.resolve({
     name: 'Certificate',
     securer: createSecurer({
@@ -30,10 +31,10 @@ const certificate: ScenarioFactory = (pki) =>
       serviceCertificate: pki.service.certificate,
       now: () => TEST_NOW,
     }),
-    opener: testOpener(pki),
+    opener: testOpener(pki, { limits }),
   });
 
-const userName: ScenarioFactory = async (pki) => {
+const userName: ScenarioFactory = async (pki, limits) => {
   const password = 'benchmark password';
   return {
     name: 'UserName',
@@ -58,12 +59,13 @@ const userName: ScenarioFactory = async (pki) => {
           ),
         }),
       ],
+      policy: { limits },
       now: () => TEST_NOW,
     }),
   };
 };
 
-const issuedToken: ScenarioFactory = (pki) => {
+const issuedToken: ScenarioFactory = (pki, limits) => {
   const token = issueToken({
     signingKey: pki.intermediate.privateKey,
     signingCertificate: pki.intermediate.certificate,
@@ -95,16 +97,17 @@ const issuedToken: ScenarioFactory = (pki) => {
           audience: 'urn:bench:service',
         }),
       ],
+      policy: { limits },
       now: () => TEST_NOW,
     }),
   });
 };
 
-/** Every scenario the benchmark runs. */
-export async function loadScenarios(): Promise<Scenario[]> {
+/** Every scenario the benchmark runs; `limits` raises the receivers' message limits. */
+export async function loadScenarios(limits: Partial<MessageLimits> = {}): Promise<Scenario[]> {
   const pki = await getTestPki();
   const factories: ScenarioFactory[] = [certificate, userName, issuedToken];
-  return Promise.all(factories.map((f) => f(pki)));
+  return Promise.all(factories.map((f) => f(pki, limits)));
 }
 
 /** A SOAP 1.1 order envelope whose Body is about `bytes` long. */
