@@ -115,7 +115,12 @@ export class StreamedBody implements LazyContent, StreamedElement {
     if (this.#built) return;
     this.#built = true;
     const doc = ownerDocumentOf(this.element);
-    const nodes: Node[] = parseFragment(this.#content, this.element, this.#limits);
+    let nodes: Node[];
+    try {
+      nodes = parseFragment(this.#content, this.element, this.#limits);
+    } catch (cause) {
+      throw reject('MalformedMessage', 'the decrypted Body content could not be built', cause);
+    }
     this.#ids.dropLazy(this);
     for (const n of nodes) {
       n.parentNode?.removeChild(n);
