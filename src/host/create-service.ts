@@ -365,6 +365,10 @@ export function createService(options: ServiceOptions): Service {
         break;
       }
       await handle(delivery);
+      // A queue that always has a message ready (the SQLite adapter answers synchronously
+      // under its promises) would otherwise keep this loop in microtasks: timers, I/O and
+      // signal handlers (a SIGTERM's graceful stop) would wait for the backlog to drain.
+      await yieldToEventLoop();
     }
   };
 
@@ -422,6 +426,10 @@ export function createService(options: ServiceOptions): Service {
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number): Promise<void> {
