@@ -53,6 +53,7 @@ export async function reserveReplayKeys(
   cache: ReplayCache,
   keys: readonly string[],
   expiresAt: Date | undefined,
+  messageId?: string,
 ): Promise<ReplayReservation> {
   if (keys.length === 0) {
     throw reject('PolicyViolation', 'the message carries nothing to detect its replay by');
@@ -63,5 +64,5 @@ export async function reserveReplayKeys(
       'replay detection needs a signed Timestamp with Expires or a maxMessageAgeSeconds policy',
     );
   }
-  return cache.reserve(keys, expiresAt);
+  return cache.reserve(keys, expiresAt, messageId === undefined ? {} : { messageId });
 }
