@@ -284,6 +284,7 @@ function sqliteAdapter(store: Store, name: string, root: boolean): QueueAdapter 
 
   return {
     name,
+    leaseMs: store.leaseMs,
     send: (body: Buffer, sendOptions: SendOptions = {}): Promise<string> =>
       promised(() => {
         assertOpen(store.closed, name);

@@ -50,6 +50,12 @@ export interface ReceiveOptions {
 export interface QueueAdapter {
   /** The queue's name (the destination a transport signature binds). */
   readonly name: string;
+  /**
+   * How long a received message stays invisible without a sign of life from its receiver,
+   * in milliseconds, for adapters that redeliver on a lease (the embedded SQLite queue);
+   * undefined where redelivery follows the loss of a connection (RabbitMQ) or a close.
+   */
+  readonly leaseMs?: number;
   /** Enqueue durably; resolves once the queue has it (publisher confirm / commit). */
   send(body: Buffer, options?: SendOptions): Promise<string>;
   /**

@@ -1,7 +1,8 @@
 /**
  * A service draining a backlog from the embedded SQLite queue yields to the event loop between
  * messages: a timer set while it works fires on time, and the graceful stop it calls begins at
- * once (issue 9 item 7).
+ * once (issue 9 item 7): within 100 ms, or, where one message takes longer on a loaded
+ * machine, after no more than the messages the workers have in hand.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -44,8 +45,12 @@ describe('a service with a backlog', () => {
       },
     });
     try {
+      const started = performance.now();
       service.start();
       while (handled < 20) await new Promise((r) => setTimeout(r, 5));
+      // What one message costs on this machine now (a shared machine's disk can be slow):
+      // the stop waits at most for the messages each worker has in hand.
+      const perMessageMs = (performance.now() - started) / handled;
       // A timer set while the service is busy with the backlog.
       const due = performance.now() + 20;
       const lateness = await new Promise<number>((resolve) => {
@@ -56,7 +61,7 @@ describe('a service with a backlog', () => {
         }, 20);
       });
       await service.stopped;
-      expect(lateness).toBeLessThan(100);
+      expect(lateness).toBeLessThan(Math.max(100, 2 * CONCURRENCY * perMessageMs));
       // Only the messages already in flight were handled after the stop began.
       expect(handledAfterStop).toBeLessThanOrEqual(CONCURRENCY);
       expect(handled).toBeLessThan(BACKLOG);
