@@ -121,7 +121,7 @@ export interface Service {
 /** Added to a reservation's remaining lease before a redelivery looks again. */
 const LEASE_MARGIN_MS = 100;
 /** The longest pause while the replay cache fails. */
-const MAX_CACHE_BACKOFF_MS = 30_000;
+const MAX_CACHE_BACKOFF_MS = 5_000;
 
 interface InFlight {
   readonly delivery: Delivery;
