@@ -183,6 +183,7 @@ export type {
 } from './transport/queue/index.js';
 export type {
   QueueAdapter,
+  QueueConnectionEvent,
   QueuedMessage,
   Delivery,
   SendOptions,

@@ -521,8 +521,16 @@ export function createService(options: ServiceOptions): Service {
   };
 
   const run = async (): Promise<void> => {
-    if (!(await cacheReady()) || !isRunning()) return;
-    await Promise.all(Array.from({ length: concurrency }, () => work()));
+    // Reconnections of the queue's broker connection, reported while the service runs.
+    const unsubscribe = queue.subscribe?.((event) => {
+      emit({ type: 'queue-connection', event });
+    });
+    try {
+      if (!(await cacheReady()) || !isRunning()) return;
+      await Promise.all(Array.from({ length: concurrency }, () => work()));
+    } finally {
+      unsubscribe?.();
+    }
   };
 
   const stop = (): Promise<void> => {

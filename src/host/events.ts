@@ -3,6 +3,7 @@
  * every message went and why. Nothing is settled without an event.
  */
 import type { WsseqErrorCode } from '../errors.js';
+import type { QueueConnectionEvent } from '../transport/queue/types.js';
 import type { ReceiveErrorHandling } from './dispose.js';
 
 interface MessageEventBase {
@@ -69,6 +70,11 @@ export type ServiceEvent =
       readonly messageId: string | undefined;
       readonly operation: 'ready' | 'reserve' | 'commit' | 'release';
       readonly error: Error;
+    }
+  | {
+      /** The queue adapter's broker connection: lost, a reconnection failed, or back. */
+      readonly type: 'queue-connection';
+      readonly event: QueueConnectionEvent;
     }
   | {
       /** Something unexpected failed while handling a message; it is returned for later. */

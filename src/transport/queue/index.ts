@@ -5,6 +5,7 @@
 export type {
   Delivery,
   QueueAdapter,
+  QueueConnectionEvent,
   QueuedMessage,
   ReceiveOptions,
   SendOptions,

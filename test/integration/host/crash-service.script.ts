@@ -87,7 +87,8 @@ const service = createService({
     if (hang) await new Promise(() => undefined);
   },
   onEvent: (e) => {
-    const { type, messageId } = e;
+    const { type } = e;
+    const messageId = 'messageId' in e ? e.messageId : undefined;
     print({
       event: type,
       id: messageId,
