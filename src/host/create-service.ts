@@ -61,9 +61,12 @@ export interface ServiceOptions {
    * Message security (Message, Both): an opener, or the options to make one. With a replay
    * cache in it, a message's replay keys are committed after the handler succeeded (before
    * the acknowledgement) and released when the handler fails or the message is rejected
-   * after opening. A redelivered message refused as a `Replay` is retried, not rejected (its
-   * earlier attempt may have died holding the reservation): give the cache a lease shorter
-   * than the queue's redelivery lease, and `retryDelayMs × maxRetries` longer than it.
+   * after opening. The reservation records the queue message id: a redelivery of a message
+   * already handled (its consumer died before the acknowledgement) is acknowledged without
+   * handling (`duplicate`); one whose earlier delivery still holds the reservation comes back
+   * once it lapses; a copy under another id is a `Replay`. The cache's lease must be shorter
+   * than the queue's redelivery lease (refused otherwise, when both are known). See
+   * docs/reliability.md.
    */
   readonly opener?: Opener;
   readonly open?: OpenOptions;
@@ -131,8 +134,11 @@ interface InFlight {
 
 /**
  * Check options once and return a service host (not yet started).
- * @throws TypeError for an unknown mode or error mode, Message/Both without an opener,
- *   Transport/Both without `transportTrust`, a bad concurrency, retry count or delay.
+ * @throws TypeError (naming the option and what it accepts) for an unknown mode or error mode,
+ *   a missing handler, a `now`/`onEvent`/`authorize` that is not a function, a queue or replay
+ *   cache that is not one, Message/Both without an opener, Transport/Both without
+ *   `transportTrust`, a negative or fractional count or duration, a replay lease not shorter
+ *   than the queue's.
  * @example
  * const service = createService({
  *   queue, mode: 'Message', open: { serviceKeys: [service], trust },
