@@ -84,6 +84,7 @@ const TERMINAL = new Set<ServiceEvent['type']>([
   'poisoned',
   'dead-lettered',
   'faulted',
+  'duplicate',
 ]);
 
 export interface Run {
@@ -93,7 +94,7 @@ export interface Run {
 
 /**
  * Run a service until `expected` messages reached a final outcome (accepted, rejected,
- * poisoned, dead-lettered, faulted), then stop it.
+ * poisoned, dead-lettered, faulted, duplicate), then stop it.
  */
 export async function runService(
   options: Omit<ServiceOptions, 'handler'> & { handler?: ServiceOptions['handler'] },
