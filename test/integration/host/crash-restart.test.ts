@@ -13,10 +13,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteQueue } from '../../../src/transport/queue/sqlite-queue.js';
-import type { SendOptions } from '../../../src/transport/queue/types.js';
 import { writeTestPki } from '../../fixtures/pki.js';
 import { TEST_NOW, getTestPki, orderEnvelope } from '../../helpers.js';
-import { testClient } from './harness.js';
+import { capturingSink, testClient } from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCRIPT = join(HERE, 'crash-service.script.ts');
@@ -149,16 +148,9 @@ describe('a receiver killed mid-handler and restarted', () => {
     const env = await serviceEnv(dir, '-dup');
     const queue = openSqliteQueue({ file: env.WSSEQ_QUEUE_DB, name: 'orders' });
     try {
-      let secured: Buffer | undefined;
-      const capture = {
-        name: queue.name,
-        send: (body: Buffer, options?: SendOptions) => {
-          secured = body;
-          return queue.send(body, options);
-        },
-      };
+      const capture = capturingSink(queue);
       const id = await testClient(pki, capture, 'Message', { now: TEST_NOW }).send(orderEnvelope());
-      if (secured === undefined) throw new Error('nothing was sent');
+      const secured = capture.last();
 
       // Handled, replay keys committed, killed before the acknowledgement.
       const first = startService({ ...env, WSSEQ_CRASH_BEFORE_ACK: '1' });

@@ -5,12 +5,11 @@
  * is accepted. Memory, SQLite and Redis replay caches.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SendOptions } from '../../../src/transport/queue/types.js';
 import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { TEST_NOW, getTestPki, orderEnvelope, testOpener } from '../../helpers.js';
 import { CACHE_KINDS } from '../../unit/replay/caches.js';
 import type { CacheStore } from '../../unit/replay/caches.js';
-import { runService, testClient } from './harness.js';
+import { capturingSink, runService, testClient } from './harness.js';
 
 for (const kind of CACHE_KINDS) {
   describe(`the service with a ${kind.name} replay cache`, () => {
@@ -24,16 +23,9 @@ for (const kind of CACHE_KINDS) {
       const pki = await getTestPki();
       store = await kind.create();
       const queue = createMemoryQueue(`redelivery-${kind.name}`);
-      let secured: Buffer | undefined;
-      const capture = {
-        name: queue.name,
-        send: (body: Buffer, options?: SendOptions) => {
-          secured = body;
-          return queue.send(body, options);
-        },
-      };
+      const capture = capturingSink(queue);
       const id = await testClient(pki, capture, 'Message').send(orderEnvelope());
-      if (secured === undefined) throw new Error('nothing sent');
+      const secured = capture.last();
       const service = {
         queue,
         mode: 'Message' as const,
