@@ -32,7 +32,13 @@ export type { SecureOptions, Securer } from './secure/secure-envelope.js';
 export { createWcfSecurer } from './secure/wcf-layout.js';
 export type { WcfLayout, WcfProtectionOrder, WcfSecureOptions } from './secure/wcf-layout.js';
 export { createOpener, openEnvelope } from './open/open-envelope.js';
-export type { OpenOptions, OpenResult, Opener, SecurityContext } from './open/open-envelope.js';
+export type {
+  OpenMessageOptions,
+  OpenOptions,
+  OpenResult,
+  Opener,
+  SecurityContext,
+} from './open/open-envelope.js';
 export type { ServiceKey } from './open/keys.js';
 
 export { certificateCredential } from './credentials/x509.js';
@@ -132,7 +138,14 @@ export { JWT_TOKEN_TYPE } from './credentials/jwt-token.js';
 export type { JwtAlgorithm } from './credentials/jwt.js';
 
 // Replay protection (shared caches: wsseq/replay/sqlite, wsseq/replay/redis).
-export type { ReplayCache, ReplayReservation, ReplayCacheOptions } from './replay/replay-cache.js';
+export type {
+  ReplayCache,
+  ReplayReservation,
+  ReplayCacheOptions,
+  ReserveOptions,
+  SameMessage,
+} from './replay/replay-cache.js';
+export { DEFAULT_REPLAY_LEASE_MS, ReplayCacheError, ReplayError } from './replay/replay-cache.js';
 export { createMemoryReplayCache } from './replay/memory.js';
 export type { MemoryReplayCacheOptions } from './replay/memory.js';
 export type { CredentialValidation } from './policy/policy.js';

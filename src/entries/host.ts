@@ -23,6 +23,7 @@ export { createMemoryQueue } from '../transport/queue/memory-queue.js';
 export type { MemoryQueueOptions } from '../transport/queue/memory-queue.js';
 export type {
   QueueAdapter,
+  QueueConnectionEvent,
   QueuedMessage,
   Delivery,
   SendOptions,

@@ -3,5 +3,9 @@
  * ioredis client (the optional peer dependency ioredis; wsseq itself never imports it).
  * Re-exports only.
  */
-export { createRedisReplayCache } from '../replay/redis.js';
-export type { RedisReplayCacheOptions, RedisEvalClient } from '../replay/redis.js';
+export { VOLATILE_REDIS_WARNING, createRedisReplayCache, redisKeepsKeys } from '../replay/redis.js';
+export type {
+  RedisReplayCacheOptions,
+  RedisEvalClient,
+  VolatileRedisHandling,
+} from '../replay/redis.js';

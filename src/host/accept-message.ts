@@ -59,6 +59,8 @@ export interface AcceptConfig {
   readonly mapper: IdentityMapper | undefined;
   readonly authorize: AuthorizeHook | undefined;
   readonly now: () => Date;
+  /** A release after a rejection failed (the reservation lapses after its lease). */
+  readonly onReleaseFailed?: (messageId: string, error: Error) => void;
 }
 
 /** The clear envelope and its Body, serialized when first read. */
@@ -134,7 +136,7 @@ export async function acceptMessage(
   let text: EnvelopeText;
   if (hasMessageSecurity(mode)) {
     if (!config.opener) throw new TypeError(`mode ${mode} needs an opener`);
-    opened = await config.opener.open(bytes);
+    opened = await config.opener.open(bytes, { queueMessageId: message.id });
     text = opened;
   } else {
     text = readPlainEnvelope(bytes);
@@ -143,8 +145,14 @@ export async function acceptMessage(
   try {
     return await finishAccept(message, config, transport, opened, text);
   } catch (err) {
-    // Rejected after the opener reserved the replay keys: free them.
-    await settleReplay(opened, 'release');
+    // Rejected after the opener reserved the replay keys: free them. A failed release leaves
+    // the reservation to lapse; the rejection stands.
+    await settleReplay(opened, 'release').catch((releaseError: unknown) => {
+      config.onReleaseFailed?.(
+        message.id,
+        releaseError instanceof Error ? releaseError : new Error(String(releaseError)),
+      );
+    });
     throw err;
   }
 }

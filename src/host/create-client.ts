@@ -13,6 +13,7 @@ import {
 } from '../transport/modes.js';
 import type { SecurityMode } from '../transport/modes.js';
 import { protectTransportMessage } from '../transport/transport-security.js';
+import { assertFunction, assertMethod, assertObject, assertQueue } from './check-options.js';
 import type { TransportCredential } from '../transport/transport-security.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
 
@@ -66,8 +67,16 @@ export interface Client {
  * await client.send(envelopeXml, { ttlMs: 60_000 });
  */
 export function createClient(options: ClientOptions): Client {
+  assertObject('createClient', 'options', options);
   const { mode, queue } = options;
+  assertQueue('createClient', 'queue', queue, ['send']);
   assertSecurityMode(mode);
+  assertFunction('createClient', 'now', options.now, true);
+  if (options.securer !== undefined) {
+    assertMethod('createClient', 'securer', options.securer, 'secure');
+  } else if (options.secure !== undefined) {
+    assertObject('createClient', 'secure', options.secure);
+  }
   let securer: Securer | undefined;
   if (hasMessageSecurity(mode)) {
     securer = options.securer ?? (options.secure ? createSecurer(options.secure) : undefined);

@@ -6,7 +6,8 @@
 import { isWsseqError } from '../errors.js';
 import type { WsseqError } from '../errors.js';
 import { createOpener } from '../open/open-envelope.js';
-import type { OpenOptions, Opener } from '../open/open-envelope.js';
+import type { OpenOptions, OpenResult, Opener } from '../open/open-envelope.js';
+import { ReplayCacheError, ReplayError } from '../replay/replay-cache.js';
 import type { ServiceKey } from '../open/keys.js';
 import type { Certificate } from '../trust/certificate.js';
 import { createIdentityMapper } from '../trust/mapping.js';
@@ -18,11 +19,23 @@ import {
   hasTransportSecurity,
 } from '../transport/modes.js';
 import type { SecurityMode } from '../transport/modes.js';
+import { sleep } from '../transport/queue/shared.js';
 import type { Delivery, QueueAdapter, QueuedMessage } from '../transport/queue/types.js';
 import { ExpiredInTransit, acceptMessage, settleReplay } from './accept-message.js';
 import type { AcceptConfig, AuthorizeHook, ServiceContext } from './accept-message.js';
-import { RECEIVE_ERROR_HANDLING, deadLetterMessage, disposeMessage } from './dispose.js';
+import { deadLetterMessage, disposeMessage } from './dispose.js';
 import type { ReceiveErrorHandling } from './dispose.js';
+import {
+  assertFunction,
+  assertLeases,
+  assertMethod,
+  assertObject,
+  assertQueue,
+  assertReplayCache,
+  assertSeconds,
+  resolveErrorMode,
+  resolveServiceNumbers,
+} from './check-options.js';
 import { HANDLER_FAILED } from './events.js';
 import type { ServiceEvent } from './events.js';
 
@@ -48,9 +61,12 @@ export interface ServiceOptions {
    * Message security (Message, Both): an opener, or the options to make one. With a replay
    * cache in it, a message's replay keys are committed after the handler succeeded (before
    * the acknowledgement) and released when the handler fails or the message is rejected
-   * after opening. A redelivered message refused as a `Replay` is retried, not rejected (its
-   * earlier attempt may have died holding the reservation): give the cache a lease shorter
-   * than the queue's redelivery lease, and `retryDelayMs × maxRetries` longer than it.
+   * after opening. The reservation records the queue message id: a redelivery of a message
+   * already handled (its consumer died before the acknowledgement) is acknowledged without
+   * handling (`duplicate`); one whose earlier delivery still holds the reservation comes back
+   * once it lapses; a copy under another id is a `Replay`. The cache's lease must be shorter
+   * than the queue's redelivery lease (refused otherwise, when both are known). See
+   * docs/reliability.md.
    */
   readonly opener?: Opener;
   readonly open?: OpenOptions;
@@ -105,6 +121,11 @@ export interface Service {
   readonly stopped: Promise<ServiceStopped>;
 }
 
+/** Added to a reservation's remaining lease before a redelivery looks again. */
+const LEASE_MARGIN_MS = 100;
+/** The longest pause while the replay cache fails. */
+const MAX_CACHE_BACKOFF_MS = 5_000;
+
 interface InFlight {
   readonly delivery: Delivery;
   settled: boolean;
@@ -113,8 +134,11 @@ interface InFlight {
 
 /**
  * Check options once and return a service host (not yet started).
- * @throws TypeError for an unknown mode or error mode, Message/Both without an opener,
- *   Transport/Both without `transportTrust`, a bad concurrency, retry count or delay.
+ * @throws TypeError (naming the option and what it accepts) for an unknown mode or error mode,
+ *   a missing handler, a `now`/`onEvent`/`authorize` that is not a function, a queue or replay
+ *   cache that is not one, Message/Both without an opener, Transport/Both without
+ *   `transportTrust`, a negative or fractional count or duration, a replay lease not shorter
+ *   than the queue's.
  * @example
  * const service = createService({
  *   queue, mode: 'Message', open: { serviceKeys: [service], trust },
@@ -123,32 +147,40 @@ interface InFlight {
  * service.start();
  */
 export function createService(options: ServiceOptions): Service {
+  assertObject('createService', 'options', options);
   const { queue, mode } = options;
+  assertQueue('createService', 'queue', queue, [
+    'send',
+    'receive',
+    'poisonQueue',
+    'deadLetterQueue',
+  ]);
   assertSecurityMode(mode);
-  const errorMode = options.errorMode ?? 'Move';
-  if (!RECEIVE_ERROR_HANDLING.includes(errorMode)) {
-    throw new TypeError(`unknown errorMode ${errorMode as string}`);
+  assertFunction('createService', 'handler', options.handler, false);
+  assertFunction('createService', 'now', options.now, true);
+  assertFunction('createService', 'onEvent', options.onEvent, true);
+  assertFunction('createService', 'authorize', options.authorize, true);
+  if (options.rejectQueue !== undefined) {
+    assertQueue('createService', 'rejectQueue', { name: 'reject', ...options.rejectQueue }, [
+      'send',
+    ]);
   }
-  const concurrency = options.concurrency ?? 4;
-  const maxRetries = options.maxRetries ?? 3;
-  const retryDelayMs = options.retryDelayMs ?? 1000;
-  const receiveWaitMs = options.receiveWaitMs ?? 500;
-  const stopTimeoutMs = options.stopTimeoutMs ?? 30_000;
-  for (const [name, value, min] of [
-    ['concurrency', concurrency, 1],
-    ['maxRetries', maxRetries, 0],
-    ['retryDelayMs', retryDelayMs, 0],
-    ['receiveWaitMs', receiveWaitMs, 0],
-    ['stopTimeoutMs', stopTimeoutMs, 0],
-  ] as const) {
-    if (!Number.isSafeInteger(value) || value < min) {
-      throw new TypeError(`${name} must be an integer >= ${min}`);
-    }
-  }
+  assertSeconds('createService', 'maxClockSkewSeconds', options.maxClockSkewSeconds);
+  const errorMode = resolveErrorMode(options.errorMode);
+  const { concurrency, maxRetries, retryDelayMs, receiveWaitMs, stopTimeoutMs } =
+    resolveServiceNumbers(options);
   let opener: Opener | undefined;
   if (hasMessageSecurity(mode)) {
+    if (options.opener !== undefined) {
+      assertMethod('createService', 'opener', options.opener, 'open');
+    } else if (options.open !== undefined) {
+      assertObject('createService', 'open', options.open);
+      assertReplayCache('createService', 'open.replayCache', options.open.replayCache);
+    }
     opener = options.opener ?? (options.open ? createOpener(options.open) : undefined);
     if (!opener) throw new TypeError(`mode ${mode} needs an opener or open options`);
+    assertReplayCache('createService', 'opener.replayCache', opener.replayCache);
+    assertLeases(queue, opener.replayCache);
   }
   if (hasTransportSecurity(mode) && !options.transportTrust) {
     throw new TypeError(`mode ${mode} needs transportTrust`);
@@ -159,6 +191,14 @@ export function createService(options: ServiceOptions): Service {
       : 'map' in options.mapping
         ? options.mapping
         : createIdentityMapper(options.mapping);
+  const replayCache = opener?.replayCache;
+  const emit = (event: ServiceEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // an observer's failure must not change what happens to messages
+    }
+  };
   const config: AcceptConfig = {
     mode,
     queueName: queue.name,
@@ -170,13 +210,9 @@ export function createService(options: ServiceOptions): Service {
     mapper,
     authorize: options.authorize,
     now: options.now ?? (() => new Date()),
-  };
-  const emit = (event: ServiceEvent): void => {
-    try {
-      options.onEvent?.(event);
-    } catch {
-      // an observer's failure must not change what happens to messages
-    }
+    onReleaseFailed: (messageId, error) => {
+      emit({ type: 'replay-cache-error', messageId, operation: 'release', error });
+    },
   };
 
   let state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
@@ -274,65 +310,152 @@ export function createService(options: ServiceOptions): Service {
     }
   };
 
+  /**
+   * Consecutive replay-cache failures: messages return after a growing delay and workers pause
+   * as long before their next receive, so an outage neither spins nor burns the backlog.
+   */
+  let cacheFailures = 0;
+  const cacheBackoffMs = (): number =>
+    Math.min(MAX_CACHE_BACKOFF_MS, Math.max(retryDelayMs, 100) * 2 ** Math.min(cacheFailures, 8));
+
+  /** Return a message for later without counting it as the handler's failure. */
+  const returnLater = async (item: InFlight, delayMs: number, reason: string): Promise<void> => {
+    const d = item.delivery;
+    if (await settle(item, () => d.retry(delayMs))) {
+      emit({ type: 'retried', messageId: d.id, deliveryCount: d.deliveryCount, reason, delayMs });
+    }
+  };
+
+  const cacheFailed = async (
+    item: InFlight,
+    operation: 'reserve' | 'commit',
+    error: Error,
+  ): Promise<void> => {
+    cacheFailures += 1;
+    emit({ type: 'replay-cache-error', messageId: item.delivery.id, operation, error });
+    await returnLater(item, cacheBackoffMs(), error.message);
+  };
+
+  /** A refusal from opening (or a failure before the handler). */
+  const notAccepted = async (item: InFlight, err: unknown): Promise<void> => {
+    const delivery = item.delivery;
+    if (err instanceof ExpiredInTransit) {
+      const reason = err.rejection.message;
+      if (await settle(item, () => deadLetterMessage(delivery, reason, queue))) {
+        emit({
+          type: 'dead-lettered',
+          messageId: delivery.id,
+          deliveryCount: delivery.deliveryCount,
+          code: 'MessageExpired',
+          reason,
+        });
+      }
+    } else if (err instanceof ReplayCacheError) {
+      await cacheFailed(item, 'reserve', err);
+    } else if (err instanceof ReplayError && err.sameMessage === 'handled') {
+      // This queue message was handled; its consumer stopped before the acknowledgement.
+      if (await settle(item, () => delivery.ack())) {
+        emit({ type: 'duplicate', messageId: delivery.id, deliveryCount: delivery.deliveryCount });
+      }
+    } else if (err instanceof ReplayError && err.sameMessage === 'in-flight') {
+      // An earlier delivery of this queue message holds the reservation: it died (the queue
+      // redelivered), or it still runs. Come back once the reservation lapses: then it is
+      // accepted, or found handled (a duplicate). Not the handler's failure: not counted.
+      const delayMs = Math.max(retryDelayMs, (err.leaseLeftMs ?? 0) + LEASE_MARGIN_MS);
+      await returnLater(item, delayMs, 'an earlier delivery of this message holds its replay keys');
+    } else if (
+      isWsseqError(err) &&
+      err.code === 'Replay' &&
+      !(err instanceof ReplayError) &&
+      delivery.deliveryCount > 1
+    ) {
+      // A replay cache that does not know queue message ids cannot tell a redelivery from a
+      // copy: retried like a failure, accepted once its reservation lapsed.
+      await handlerFailed(item, err);
+    } else if (isWsseqError(err)) {
+      await rejected(item, err);
+    } else {
+      await handlerFailed(item, err);
+    }
+  };
+
+  /** Commit the replay keys, trying twice more on a store failure. */
+  const commitReplay = async (opened: OpenResult | undefined): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await settleReplay(opened, 'commit');
+        return;
+      } catch (err) {
+        if (attempt >= 2 || !(err instanceof ReplayCacheError)) throw err;
+        await sleep(100 * 2 ** attempt);
+      }
+    }
+  };
+
+  const processDelivery = async (item: InFlight): Promise<void> => {
+    const { delivery } = item;
+    let accepted;
+    try {
+      accepted = await acceptMessage(delivery, config);
+    } catch (err) {
+      await notAccepted(item, err);
+      return;
+    }
+    try {
+      await options.handler({
+        get envelope() {
+          return accepted.envelope;
+        },
+        get body() {
+          return accepted.body;
+        },
+        context: accepted.context,
+        message: delivery,
+        signal: item.abort.signal,
+      });
+    } catch (err) {
+      await settleReplay(accepted.opened, 'release').catch((releaseError: unknown) => {
+        // The reservation lapses after the cache's lease.
+        emit({
+          type: 'replay-cache-error',
+          messageId: delivery.id,
+          operation: 'release',
+          error: asError(releaseError),
+        });
+      });
+      await handlerFailed(item, err);
+      return;
+    }
+    if (item.settled) return; // returned to the queue by a forced stop meanwhile
+    try {
+      await commitReplay(accepted.opened);
+    } catch (err) {
+      // Handled, but its replay keys are not recorded: acknowledging it would let a copy in
+      // later. Returned instead: its redelivery waits out its own reservation and is handled
+      // again (at least once), or is found handled once the cache answers.
+      await cacheFailed(item, 'commit', asError(err));
+      return;
+    }
+    cacheFailures = 0;
+    if (await settle(item, () => delivery.ack())) {
+      emit({
+        type: 'accepted',
+        messageId: delivery.id,
+        deliveryCount: delivery.deliveryCount,
+        identity: accepted.context.identity?.name,
+      });
+    }
+  };
+
+  /** Handle one delivery; nothing escapes (a worker must not die of one message). */
   const handle = async (delivery: Delivery): Promise<void> => {
     const item: InFlight = { delivery, settled: false, abort: new AbortController() };
     inflight.add(item);
     try {
-      let accepted;
-      try {
-        accepted = await acceptMessage(delivery, config);
-      } catch (err) {
-        if (err instanceof ExpiredInTransit) {
-          const reason = err.rejection.message;
-          if (await settle(item, () => deadLetterMessage(delivery, reason, queue))) {
-            emit({
-              type: 'dead-lettered',
-              messageId: delivery.id,
-              deliveryCount: delivery.deliveryCount,
-              code: 'MessageExpired',
-              reason,
-            });
-          }
-        } else if (isWsseqError(err) && err.code === 'Replay' && delivery.deliveryCount > 1) {
-          // A redelivery seen as a replay: most likely our own earlier attempt crashed while
-          // holding the reservation (it lapses after the replay cache's lease), or committed
-          // but died before the acknowledgement. Retried like a failure: accepted once the
-          // lease lapsed, poison (HandlerFailed, reason Replay) if it never does.
-          await handlerFailed(item, err);
-        } else if (isWsseqError(err)) {
-          await rejected(item, err);
-        } else {
-          await handlerFailed(item, err);
-        }
-        return;
-      }
-      try {
-        await options.handler({
-          get envelope() {
-            return accepted.envelope;
-          },
-          get body() {
-            return accepted.body;
-          },
-          context: accepted.context,
-          message: delivery,
-          signal: item.abort.signal,
-        });
-      } catch (err) {
-        await settleReplay(accepted.opened, 'release');
-        await handlerFailed(item, err);
-        return;
-      }
-      if (item.settled) return; // returned to the queue by a forced stop meanwhile
-      await settleReplay(accepted.opened, 'commit');
-      if (await settle(item, () => delivery.ack())) {
-        emit({
-          type: 'accepted',
-          messageId: delivery.id,
-          deliveryCount: delivery.deliveryCount,
-          identity: accepted.context.identity?.name,
-        });
-      }
+      await processDelivery(item);
+    } catch (err) {
+      emit({ type: 'internal-error', messageId: delivery.id, error: asError(err) });
+      await settle(item, () => delivery.retry(retryDelayMs));
     } finally {
       inflight.delete(item);
     }
@@ -349,7 +472,7 @@ export function createService(options: ServiceOptions): Service {
       } catch (err) {
         if (!isRunning()) break;
         emit({ type: 'queue-error', messageId: undefined, error: asError(err) });
-        await sleep(Math.max(receiveWaitMs, 100));
+        await sleep(Math.max(receiveWaitMs, 100), receiveAbort.signal);
         continue;
       }
       if (!delivery) {
@@ -364,7 +487,55 @@ export function createService(options: ServiceOptions): Service {
         });
         break;
       }
+      // Between taking a message and handling it too: each step of each worker is its own turn.
+      await yieldToEventLoop();
       await handle(delivery);
+      // While the replay cache fails, wait before taking the next message.
+      if (cacheFailures > 0) await sleep(cacheBackoffMs(), receiveAbort.signal);
+      // A queue that always has a message ready (the SQLite adapter answers synchronously
+      // under its promises) would otherwise keep this loop in microtasks: timers, I/O and
+      // signal handlers (a SIGTERM's graceful stop) would wait for the backlog to drain.
+      await yieldToEventLoop();
+    }
+  };
+
+  /**
+   * Before the first receive: the replay cache's own check (a Redis without persistence is
+   * refused: the service stops with that error). An unreachable cache is reported and the
+   * workers start anyway (each reserve checks again).
+   */
+  const cacheReady = async (): Promise<boolean> => {
+    if (replayCache?.ready === undefined) return true;
+    try {
+      await replayCache.ready();
+      return true;
+    } catch (err) {
+      if (err instanceof TypeError) {
+        faultError ??= err;
+        emit({ type: 'faulted', messageId: undefined, error: err });
+        void stop();
+        return false;
+      }
+      emit({
+        type: 'replay-cache-error',
+        messageId: undefined,
+        operation: 'ready',
+        error: asError(err),
+      });
+      return true;
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    // Reconnections of the queue's broker connection, reported while the service runs.
+    const unsubscribe = queue.subscribe?.((event) => {
+      emit({ type: 'queue-connection', event });
+    });
+    try {
+      if (!(await cacheReady()) || !isRunning()) return;
+      await Promise.all(Array.from({ length: concurrency }, () => work()));
+    } finally {
+      unsubscribe?.();
     }
   };
 
@@ -410,7 +581,7 @@ export function createService(options: ServiceOptions): Service {
       if (state === 'running') return;
       if (state !== 'idle') throw new TypeError('a stopped service cannot be started again');
       state = 'running';
-      for (let i = 0; i < concurrency; i++) workers.push(work());
+      workers.push(run());
     },
     stop,
     get running() {
@@ -424,6 +595,6 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

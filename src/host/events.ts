@@ -3,6 +3,7 @@
  * every message went and why. Nothing is settled without an event.
  */
 import type { WsseqErrorCode } from '../errors.js';
+import type { QueueConnectionEvent } from '../transport/queue/types.js';
 import type { ReceiveErrorHandling } from './dispose.js';
 
 interface MessageEventBase {
@@ -51,6 +52,36 @@ export type ServiceEvent =
       /** Still in flight when the service stopped: returned to the queue. */
       readonly type: 'returned';
     })
+  | (MessageEventBase & {
+      /**
+       * A redelivery of a queue message that was already handled (its consumer stopped between
+       * the replay cache's commit and the queue's acknowledgement): acknowledged, not handled
+       * again.
+       */
+      readonly type: 'duplicate';
+    })
+  | {
+      /**
+       * The replay cache failed (Redis unreachable, a disk error): the message is returned to
+       * the queue for later (or its reservation left to lapse, for a release); the service
+       * keeps going. `ready`: the check before the first receive.
+       */
+      readonly type: 'replay-cache-error';
+      readonly messageId: string | undefined;
+      readonly operation: 'ready' | 'reserve' | 'commit' | 'release';
+      readonly error: Error;
+    }
+  | {
+      /** The queue adapter's broker connection: lost, a reconnection failed, or back. */
+      readonly type: 'queue-connection';
+      readonly event: QueueConnectionEvent;
+    }
+  | {
+      /** Something unexpected failed while handling a message; it is returned for later. */
+      readonly type: 'internal-error';
+      readonly messageId: string | undefined;
+      readonly error: Error;
+    }
   | {
       /** The service stopped because of errorMode Fault (or a settlement it could not make). */
       readonly type: 'faulted';

@@ -116,13 +116,24 @@ export interface OpenResult {
   release(): Promise<void>;
 }
 
+/** What `open` may know of where the message came from. */
+export interface OpenMessageOptions {
+  /**
+   * The id of the queue message (the same on every redelivery): the replay cache records it,
+   * so that a redelivery of a handled message is told from a copy (see `ReplayError`).
+   */
+  readonly queueMessageId?: string;
+}
+
 /** A reusable, checked receiver. */
 export interface Opener {
   /**
    * Open one message.
    * @throws WsseqError with a stable `code` when the message is rejected.
    */
-  open(message: string | Uint8Array): Promise<OpenResult>;
+  open(message: string | Uint8Array, options?: OpenMessageOptions): Promise<OpenResult>;
+  /** The replay cache it reserves keys in, if any (a host checks its lease and readiness). */
+  readonly replayCache?: ReplayCache;
   /**
    * Open one message and hand it to `handler`: commit its replay keys when the handler
    * succeeds, release them (so a redelivery is accepted) when it throws.
@@ -165,10 +176,11 @@ export function createOpener(options: OpenOptions): Opener {
     certificateCache: new CertificateCache(),
     understoodHeaders: parseUnderstoodHeaders(options.policy?.understoodHeaders),
   };
-  const open = (message: string | Uint8Array): Promise<OpenResult> =>
-    openMessage(message, config, now());
+  const open = (message: string | Uint8Array, openOptions?: OpenMessageOptions) =>
+    openMessage(message, config, now(), openOptions?.queueMessageId);
   return Object.freeze({
     open,
+    ...(options.replayCache ? { replayCache: options.replayCache } : {}),
     async openAndHandle<T>(
       message: string | Uint8Array,
       handler: (result: OpenResult) => T | Promise<T>,
@@ -217,6 +229,7 @@ async function openMessage(
   message: string | Uint8Array,
   config: OpenConfig,
   now: Date,
+  queueMessageId: string | undefined,
 ): Promise<OpenResult> {
   const { policy } = config;
   const msg = parseMessage(message, policy);
@@ -266,6 +279,7 @@ async function openMessage(
         config.replayCache,
         replayKeys,
         replayExpiry(evidence.timestamp, timestampSigned(evidence, header), auth, policy),
+        queueMessageId,
       )
     : NO_RESERVATION;
   if (msg.security && !config.keepSecurityHeader)

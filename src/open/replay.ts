@@ -54,6 +54,7 @@ export async function reserveReplayKeys(
   cache: ReplayCache,
   keys: readonly string[],
   expiresAt: Date | undefined,
+  messageId?: string,
 ): Promise<ReplayReservation> {
   if (keys.length === 0) {
     throw reject('PolicyViolation', 'the message carries nothing to detect its replay by');
@@ -61,5 +62,5 @@ export async function reserveReplayKeys(
   if (!expiresAt) {
     throw reject('PolicyViolation', 'replay detection needs a signed Timestamp');
   }
-  return cache.reserve(keys, expiresAt);
+  return cache.reserve(keys, expiresAt, messageId === undefined ? {} : { messageId });
 }

@@ -4,7 +4,12 @@
  * Redis to share among consumers).
  */
 import { randomUUID } from 'node:crypto';
-import type { ReplayCache, ReplayCacheOptions, ReplayReservation } from './replay-cache.js';
+import type {
+  ReplayCache,
+  ReplayCacheOptions,
+  ReplayReservation,
+  ReserveOptions,
+} from './replay-cache.js';
 import {
   checkReserveArguments,
   replayed,
@@ -24,6 +29,8 @@ export interface MemoryReplayCacheOptions extends ReplayCacheOptions {
 
 interface Entry {
   readonly owner: string;
+  /** The queue message id given to `reserve`, if any. */
+  readonly messageId: string | undefined;
   readonly consumed: boolean;
   /** Epoch milliseconds: the lease end while reserved, the expiry once consumed. */
   readonly until: number;
@@ -66,27 +73,36 @@ export function createMemoryReplayCache(options: MemoryReplayCacheOptions = {}):
     }
   };
 
-  const reserveNow = (keys: readonly string[], expiresAt: Date): ReplayReservation => {
-    checkReserveArguments(keys, expiresAt);
+  const reserveNow = (
+    keys: readonly string[],
+    expiresAt: Date,
+    options: ReserveOptions | undefined,
+  ): ReplayReservation => {
+    const messageId = checkReserveArguments(keys, expiresAt, options);
     const t = now().getTime();
     for (const k of keys) {
       const e = live(k, t);
       if (e) {
         put(k, e);
-        throw replayed(k);
+        throw replayed(k, {
+          holder: e.messageId,
+          requested: messageId,
+          consumed: e.consumed,
+          leaseLeftMs: e.until - t,
+        });
       }
     }
     const owner = randomUUID();
     const unique = [...new Set(keys)];
     makeRoom(unique.length, t);
-    for (const k of unique) put(k, { owner, consumed: false, until: t + leaseMs });
+    for (const k of unique) put(k, { owner, messageId, consumed: false, until: t + leaseMs });
     const expiry = expiresAt.getTime();
     return settleOnce(
       () => {
         // Consumed is the truth even if the lease lapsed meanwhile: the message was handled.
         const at = now().getTime();
         for (const k of unique) {
-          if (expiry > at) put(k, { owner, consumed: true, until: expiry });
+          if (expiry > at) put(k, { owner, messageId, consumed: true, until: expiry });
           else if (entries.get(k)?.owner === owner) entries.delete(k);
         }
         makeRoom(0, at);
@@ -103,9 +119,14 @@ export function createMemoryReplayCache(options: MemoryReplayCacheOptions = {}):
   };
 
   return Object.freeze({
-    reserve(keys: readonly string[], expiresAt: Date): Promise<ReplayReservation> {
+    leaseMs,
+    reserve(
+      keys: readonly string[],
+      expiresAt: Date,
+      options?: ReserveOptions,
+    ): Promise<ReplayReservation> {
       try {
-        return Promise.resolve(reserveNow(keys, expiresAt));
+        return Promise.resolve(reserveNow(keys, expiresAt, options));
       } catch (err) {
         return Promise.reject(toError(err));
       }

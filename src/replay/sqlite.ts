@@ -5,12 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type { ReplayCache, ReplayCacheOptions, ReplayReservation } from './replay-cache.js';
+import type {
+  ReplayCache,
+  ReplayCacheOptions,
+  ReplayReservation,
+  ReserveOptions,
+} from './replay-cache.js';
 import {
   checkReserveArguments,
   replayed,
   resolveLease,
   settleOnce,
+  storeFailure,
   toError,
 } from './replay-cache.js';
 
@@ -41,6 +47,20 @@ CREATE INDEX IF NOT EXISTS wsseq_replay_until ON wsseq_replay (until);
 
 interface Row {
   readonly until: number;
+  readonly consumed: number;
+  readonly message_id: string | null;
+}
+
+/** Add the queue message id column to a file made by an earlier version (null there). */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(wsseq_replay)').all();
+  if (columns.some((c) => c.name === 'message_id')) return;
+  try {
+    db.exec('ALTER TABLE wsseq_replay ADD COLUMN message_id TEXT');
+  } catch (err) {
+    // Another process added it meanwhile.
+    if (!/duplicate column/i.test(toError(err).message)) throw err;
+  }
 }
 
 /**
@@ -66,17 +86,21 @@ export function openSqliteReplayCache(options: SqliteReplayCacheOptions): Sqlite
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
+  migrate(db);
 
-  const select = db.prepare<[string], Row>('SELECT until FROM wsseq_replay WHERE key = ?');
+  const select = db.prepare<[string], Row>(
+    'SELECT until, consumed, message_id FROM wsseq_replay WHERE key = ?',
+  );
   const deleteIfExpired = db.prepare<[string, number]>(
     'DELETE FROM wsseq_replay WHERE key = ? AND until <= ?',
   );
-  const insert = db.prepare<[string, string, number]>(
-    'INSERT INTO wsseq_replay (key, owner, consumed, until) VALUES (?, ?, 0, ?)',
+  const insert = db.prepare<[string, string, number, string | null]>(
+    'INSERT INTO wsseq_replay (key, owner, consumed, until, message_id) VALUES (?, ?, 0, ?, ?)',
   );
-  const consume = db.prepare<[string, string, number]>(
-    `INSERT INTO wsseq_replay (key, owner, consumed, until) VALUES (?, ?, 1, ?)
-     ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, consumed = 1, until = excluded.until`,
+  const consume = db.prepare<[string, string, number, string | null]>(
+    `INSERT INTO wsseq_replay (key, owner, consumed, until, message_id) VALUES (?, ?, 1, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET owner = excluded.owner, consumed = 1,
+       until = excluded.until, message_id = excluded.message_id`,
   );
   const deleteOwned = db.prepare<[string, string]>(
     'DELETE FROM wsseq_replay WHERE key = ? AND owner = ?',
@@ -86,18 +110,21 @@ export function openSqliteReplayCache(options: SqliteReplayCacheOptions): Sqlite
   );
   const purge = db.prepare<[number]>('DELETE FROM wsseq_replay WHERE until <= ?');
 
-  const reserveTx = db.transaction((keys: readonly string[], owner: string, t: number) => {
-    for (const k of keys) {
-      deleteIfExpired.run(k, t);
-      if (select.get(k)) return k;
-    }
-    for (const k of keys) insert.run(k, owner, t + leaseMs);
-    return undefined;
-  });
-  const commitTx = db.transaction(
-    (keys: readonly string[], owner: string, expiry: number, t: number) => {
+  const reserveTx = db.transaction(
+    (keys: readonly string[], owner: string, t: number, messageId: string | null) => {
       for (const k of keys) {
-        if (expiry > t) consume.run(k, owner, expiry);
+        deleteIfExpired.run(k, t);
+        const row = select.get(k);
+        if (row) return { key: k, row };
+      }
+      for (const k of keys) insert.run(k, owner, t + leaseMs, messageId);
+      return undefined;
+    },
+  );
+  const commitTx = db.transaction(
+    (keys: readonly string[], owner: string, expiry: number, t: number, id: string | null) => {
+      for (const k of keys) {
+        if (expiry > t) consume.run(k, owner, expiry, id);
         else deleteOwned.run(k, owner);
       }
     },
@@ -110,9 +137,19 @@ export function openSqliteReplayCache(options: SqliteReplayCacheOptions): Sqlite
   const purgeExpired = (): number => purge.run(now().getTime()).changes;
 
   return Object.freeze({
-    reserve(keys: readonly string[], expiresAt: Date): Promise<ReplayReservation> {
+    leaseMs,
+    reserve(
+      keys: readonly string[],
+      expiresAt: Date,
+      options?: ReserveOptions,
+    ): Promise<ReplayReservation> {
+      let messageId: string | null;
       try {
-        checkReserveArguments(keys, expiresAt);
+        messageId = checkReserveArguments(keys, expiresAt, options) ?? null;
+      } catch (err) {
+        return Promise.reject(toError(err));
+      }
+      try {
         const unique = [...new Set(keys)];
         const owner = randomUUID();
         const t = now().getTime();
@@ -121,14 +158,23 @@ export function openSqliteReplayCache(options: SqliteReplayCacheOptions): Sqlite
           purge.run(t);
         }
         // IMMEDIATE: take the write lock before reading, so two processes cannot both pass.
-        const taken = reserveTx.immediate(unique, owner, t);
-        if (taken !== undefined) return Promise.reject(replayed(taken));
+        const taken = reserveTx.immediate(unique, owner, t, messageId);
+        if (taken !== undefined) {
+          return Promise.reject(
+            replayed(taken.key, {
+              holder: taken.row.message_id ?? undefined,
+              requested: messageId ?? undefined,
+              consumed: taken.row.consumed === 1,
+              leaseLeftMs: taken.row.until - t,
+            }),
+          );
+        }
         const expiry = expiresAt.getTime();
         return Promise.resolve(
           settleOnce(
             () =>
               run(() => {
-                commitTx.immediate(unique, owner, expiry, now().getTime());
+                commitTx.immediate(unique, owner, expiry, now().getTime(), messageId);
               }),
             () =>
               run(() => {
@@ -137,7 +183,7 @@ export function openSqliteReplayCache(options: SqliteReplayCacheOptions): Sqlite
           ),
         );
       } catch (err) {
-        return Promise.reject(toError(err));
+        return Promise.reject(storeFailure('reserve', err));
       }
     },
     purgeExpired,

@@ -3,7 +3,7 @@
  * string headers, the enqueue time in `timestamp` (seconds, as AMQP has it) plus a
  * millisecond header, and a few internal headers the RabbitMQ adapter keeps across retries.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { GetMessage, Options } from 'amqplib';
 import { QUEUE_PROPERTY } from './types.js';
 
@@ -95,7 +95,12 @@ export function decodeMessage(message: GetMessage, now: number): DecodedMessage 
   const redeliveries = Math.max(brokerCount, message.fields.redelivered ? 1 : 0);
   const id: unknown = message.properties.messageId;
   return {
-    id: typeof id === 'string' && id !== '' ? id : randomUUID(),
+    // A message published without an id (by another client) gets one from its bytes: the same
+    // on every redelivery, so that a replay cache can tell a redelivery from a copy.
+    id:
+      typeof id === 'string' && id !== ''
+        ? id
+        : `sha256:${createHash('sha256').update(message.content).digest('hex')}`,
     properties,
     enqueuedAt,
     expiresAt: numeric(headers[INTERNAL_HEADER.expiresAt]),

@@ -10,8 +10,7 @@
  *   dead-lettering back to `orders`; it deletes itself (`x-expires`) once unused.
  */
 import { randomUUID } from 'node:crypto';
-import { connect } from 'amqplib';
-import type { ChannelModel, ConfirmChannel, GetMessage, Message, Options } from 'amqplib';
+import type { GetMessage, Options } from 'amqplib';
 import {
   assertOpen,
   checkDelay,
@@ -21,15 +20,22 @@ import {
   pollFor,
   settlementGuard,
 } from './shared.js';
+import { Link } from './rabbitmq-link.js';
+import type { Role, Session } from './rabbitmq-link.js';
 import {
-  INTERNAL_HEADER,
   brokerDeadLetterProperties,
   checkPropertyNames,
   decodeMessage,
   publishOptions,
 } from './rabbitmq-message.js';
 import type { AmqpEnvelope, DecodedMessage } from './rabbitmq-message.js';
-import type { Delivery, QueueAdapter, ReceiveOptions, SendOptions } from './types.js';
+import type {
+  Delivery,
+  QueueAdapter,
+  QueueConnectionEvent,
+  ReceiveOptions,
+  SendOptions,
+} from './types.js';
 
 /** Options of {@link openRabbitQueue}. */
 export interface RabbitQueueOptions {
@@ -45,21 +51,18 @@ export interface RabbitQueueOptions {
   readonly queueType?: 'classic' | 'quorum';
   /** How often a waiting `receive` asks the broker again (`basic.get`), in ms. Default 50. */
   readonly pollIntervalMs?: number;
+  /** First delay before reconnecting after a loss, in ms; doubles per attempt. Default 100. */
+  readonly reconnectDelayMs?: number;
+  /** Longest delay between reconnection attempts, in ms. Default 5000. */
+  readonly maxReconnectDelayMs?: number;
+  /**
+   * How long `send`, `retry`, `poison` and `count` wait for a lost connection to come back
+   * (and retry an unconfirmed publish), in ms, before they reject. Default 30000.
+   */
+  readonly publishTimeoutMs?: number;
+  /** Connection events (see {@link QueueConnectionEvent}). Exceptions thrown here are ignored. */
+  readonly onEvent?: (event: QueueConnectionEvent) => void;
 }
-
-/** What the main adapter and its sub-queues share: one connection, one confirm channel. */
-interface Link {
-  readonly connection: ChannelModel;
-  readonly channel: ConfirmChannel;
-  readonly queueType: 'classic' | 'quorum';
-  readonly pollIntervalMs: number;
-  /** Publishes the broker returned as unroutable, by publish id. */
-  readonly returned: Set<string>;
-  failure: Error | undefined;
-  closed: boolean;
-}
-
-type Role = 'main' | 'terminal';
 
 const QUEUE_TYPES: readonly string[] = ['classic', 'quorum'];
 
@@ -92,8 +95,15 @@ const DELAY_QUEUE_IDLE_MS = 60_000;
  *   messages held by other connections or waiting in delay queues are not counted.
  * - Properties become AMQP headers: names `x-...` and `wsseq-amqp-...` are reserved, and all
  *   headers together must fit amqplib's 64 KiB table.
- * - No reconnection: after the connection or channel fails every operation rejects; close
- *   and open again. Unsettled messages of a lost connection are redelivered by the broker.
+ * - Reconnection: when the connection or channel is lost (broker restart, kill, network) the
+ *   adapter reconnects by itself with exponential backoff (`reconnectDelayMs` doubling up to
+ *   `maxReconnectDelayMs`), declares its queues again and carries on; `onEvent` (and
+ *   `subscribe`) report `disconnected`, `reconnect-failed` and `reconnected`. Meanwhile
+ *   `receive` finds nothing (it does not throw); `send`, `retry` and `poison` wait for the
+ *   connection up to `publishTimeoutMs` and publish again any publish left unconfirmed by the
+ *   loss (so a message may be enqueued twice, under one id: never silently dropped), and
+ *   reject after it. Deliveries received on the lost connection cannot be settled (their
+ *   settlement rejects): the broker delivers them again.
  *
  * @throws the connection error (ECONNREFUSED, ACCESS_REFUSED) or PRECONDITION_FAILED when an
  *   existing queue was declared with other arguments; TypeError for bad options.
@@ -113,63 +123,63 @@ export async function openRabbitQueue(options: RabbitQueueOptions): Promise<Queu
   if (!QUEUE_TYPES.includes(queueType)) {
     throw new TypeError("openRabbitQueue: queueType must be 'classic' or 'quorum'");
   }
-  // noDelay: without it Nagle's algorithm and delayed ACKs add ~40 ms to every confirm.
-  const connection = await connect(options.url ?? 'amqp://guest:guest@127.0.0.1:5672', {
-    noDelay: true,
+  const numbers = {
+    pollIntervalMs: options.pollIntervalMs ?? 50,
+    reconnectDelayMs: options.reconnectDelayMs ?? 100,
+    maxReconnectDelayMs: options.maxReconnectDelayMs ?? 5000,
+    publishTimeoutMs: options.publishTimeoutMs ?? 30_000,
+  };
+  for (const [key, value] of Object.entries(numbers)) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
+      throw new TypeError(`openRabbitQueue: ${key} must be a number >= 1`);
+    }
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new TypeError('openRabbitQueue: onEvent must be a function');
+  }
+  const link = new Link({
+    url: options.url ?? 'amqp://guest:guest@127.0.0.1:5672',
+    name,
+    queueType,
+    reconnectDelayMs: numbers.reconnectDelayMs,
+    maxReconnectDelayMs: numbers.maxReconnectDelayMs,
   });
+  if (options.onEvent) link.subscribe(options.onEvent);
+  await link.open();
   try {
-    const channel = await connection.createConfirmChannel();
-    const link: Link = {
-      connection,
-      channel,
-      queueType,
-      pollIntervalMs: options.pollIntervalMs ?? 50,
-      returned: new Set(),
-      failure: undefined,
-      closed: false,
-    };
-    const fail = (err: Error): void => {
-      link.failure ??= err;
-    };
-    connection.on('error', fail);
-    connection.on('close', () => {
-      fail(new Error(`queue ${name}: the connection to RabbitMQ closed`));
-    });
-    channel.on('error', fail);
-    channel.on('close', () => {
-      fail(new Error(`queue ${name}: the channel to RabbitMQ closed`));
-    });
-    channel.on('return', (message: Message) => {
-      const headers = message.properties.headers as Record<string, unknown> | undefined;
-      const publishId = headers?.[INTERNAL_HEADER.publishId];
-      if (typeof publishId === 'string') link.returned.add(publishId);
-    });
-    await declare(link, name, 'main');
-    await declare(link, `${name}.poison`, 'terminal');
-    await declare(link, `${name}.deadletter`, 'terminal');
-    return rabbitAdapter(link, name, 'main', Promise.resolve());
+    await link.declare(name, 'main');
+    await link.declare(`${name}.poison`, 'terminal');
+    await link.declare(`${name}.deadletter`, 'terminal');
   } catch (err) {
-    await connection.close().catch(() => undefined);
+    await link.close();
     throw err;
   }
+  return rabbitAdapter(
+    { link, pollIntervalMs: numbers.pollIntervalMs, publishTimeoutMs: numbers.publishTimeoutMs },
+    name,
+    'main',
+    Promise.resolve(),
+  );
 }
 
-async function declare(link: Link, queue: string, role: Role): Promise<void> {
-  const args: Record<string, unknown> = { 'x-queue-type': link.queueType };
-  if (role === 'main') {
-    args['x-dead-letter-exchange'] = '';
-    args['x-dead-letter-routing-key'] = `${queue}.deadletter`;
-  }
-  await link.channel.assertQueue(queue, { durable: true, arguments: args });
+interface Shared {
+  readonly link: Link;
+  readonly pollIntervalMs: number;
+  readonly publishTimeoutMs: number;
 }
 
-/** Publish and wait for the broker's confirm; reject if it was nacked or returned. */
-function publish(link: Link, queue: string, body: Buffer, message: AmqpEnvelope): Promise<void> {
+/** Publish on `session` and wait for the broker's confirm; reject if nacked, returned or lost. */
+function publishOn(
+  session: Session,
+  queue: string,
+  body: Buffer,
+  message: AmqpEnvelope,
+): Promise<void> {
   const publishId = randomUUID();
   const options: Options.Publish = publishOptions(message, Date.now(), publishId);
   return new Promise((resolve, reject) => {
-    link.channel.sendToQueue(queue, body, options, (err: unknown) => {
-      if (link.returned.delete(publishId)) {
+    session.channel.sendToQueue(queue, body, options, (err: unknown) => {
+      if (session.returned.delete(publishId)) {
         reject(new Error(`queue ${queue}: message ${message.id} unroutable (no such queue)`));
       } else if (err !== null && err !== undefined) {
         reject(err instanceof Error ? err : new Error(`queue ${queue}: publish not confirmed`));
@@ -180,38 +190,78 @@ function publish(link: Link, queue: string, body: Buffer, message: AmqpEnvelope)
   });
 }
 
+/** True when `session` is (or turns out within a moment to be) no longer the live one. */
+async function lostMeanwhile(link: Link, session: Session): Promise<boolean> {
+  if (link.current !== session) return true;
+  // A channel's error reaches the caller before its close event reaches the link.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return link.current !== session;
+}
+
+/**
+ * Publish, waiting for a lost connection to come back and publishing again what the loss left
+ * unconfirmed, until `publishTimeoutMs`: then (or for a nack or an unroutable message from a
+ * live broker) reject.
+ */
+async function publish(
+  shared: Shared,
+  queue: string,
+  body: Buffer,
+  message: AmqpEnvelope,
+): Promise<void> {
+  const deadline = Date.now() + shared.publishTimeoutMs;
+  for (;;) {
+    const session = await shared.link.wait(deadline);
+    try {
+      await publishOn(session, queue, body, message);
+      return;
+    } catch (err) {
+      if (!(await lostMeanwhile(shared.link, session)) || Date.now() > deadline) throw err;
+    }
+  }
+}
+
 function rabbitAdapter(
-  link: Link,
+  shared: Shared,
   name: string,
   role: Role,
   declared: Promise<void>,
 ): QueueAdapter {
-  const { channel } = link;
+  const { link } = shared;
   let poison: QueueAdapter | undefined;
   let deadLetter: QueueAdapter | undefined;
-  const inflight = new Set<GetMessage>();
+  /** Unsettled deliveries and the session they came on. */
+  const inflight = new Map<GetMessage, Session>();
 
   const ready = async (): Promise<void> => {
     assertOpen(link.closed, name);
-    if (link.failure !== undefined) throw link.failure;
     await declared;
   };
 
   const sub = (queue: string): QueueAdapter => {
     // The main queue declared its own sub-queues; deeper ones are declared on first use.
-    const subDeclared = role === 'main' ? declared : declare(link, queue, 'terminal');
+    const subDeclared = role === 'main' ? declared : link.declare(queue, 'terminal');
     subDeclared.catch(() => undefined); // surfaces on the sub-queue's first operation
-    return rabbitAdapter(link, queue, 'terminal', subDeclared);
+    return rabbitAdapter(shared, queue, 'terminal', subDeclared);
   };
 
-  const deliver = (message: GetMessage, decoded: DecodedMessage): Delivery => {
-    inflight.add(message);
+  const deliver = (message: GetMessage, decoded: DecodedMessage, session: Session): Delivery => {
+    inflight.set(message, session);
     const guard = settlementGuard();
+    const stale = (): Error =>
+      new Error(
+        `queue ${name}: the connection this message came on was lost; the broker delivers it again`,
+      );
     const settle = (action: () => Promise<void>): Promise<void> =>
       guard(async () => {
         await ready();
+        if (link.current !== session) {
+          inflight.delete(message);
+          throw stale();
+        }
         await action();
-        channel.ack(message);
+        if (link.current !== session) throw stale();
+        session.channel.ack(message);
         inflight.delete(message);
       });
     const properties = role === 'main' ? decoded.properties : brokerDeadLetterProperties(decoded);
@@ -239,28 +289,28 @@ function rabbitAdapter(
         await settle(async () => {
           const copy = envelope(properties, decoded.deliveryCount);
           if (delay === 0) {
-            await publish(link, name, message.content, copy);
+            await publishOn(session, name, message.content, copy);
             return;
           }
           const delayQueue = `${name}.retry.${String(delay)}`;
           // Redeclared on each use: that also renews its x-expires idle timer.
-          await channel.assertQueue(delayQueue, {
+          await session.channel.assertQueue(delayQueue, {
             durable: true,
             arguments: {
-              'x-queue-type': link.queueType,
+              'x-queue-type': link.options.queueType,
               'x-message-ttl': delay,
               'x-expires': delay + DELAY_QUEUE_IDLE_MS,
               'x-dead-letter-exchange': '',
               'x-dead-letter-routing-key': name,
             },
           });
-          await publish(link, delayQueue, message.content, copy);
+          await publishOn(session, delayQueue, message.content, copy);
         });
       },
       poison: (code: string, reason: string) =>
         settle(() =>
-          publish(
-            link,
+          publishOn(
+            session,
             `${name}.poison`,
             message.content,
             envelope(poisonProperties(properties, name, code, reason), 0),
@@ -269,26 +319,37 @@ function rabbitAdapter(
     };
   };
 
-  /** One `basic.get`; expired messages met are moved to the dead-letter queue. */
+  /**
+   * One `basic.get`; expired messages met are moved to the dead-letter queue. While the
+   * connection is down: nothing (reconnection runs in the background).
+   */
   const attempt = async (): Promise<Delivery | undefined> => {
     for (;;) {
       await ready();
-      const message = await channel.get(name, { noAck: false });
+      const session = link.poke();
+      if (session === undefined) return undefined;
+      let message: GetMessage | false;
+      try {
+        message = await session.channel.get(name, { noAck: false });
+      } catch (err) {
+        if (await lostMeanwhile(link, session)) return undefined;
+        throw err;
+      }
       if (message === false) return undefined;
       const now = Date.now();
       const decoded = decodeMessage(message, now);
       if (role === 'main' && decoded.expiresAt !== undefined && decoded.expiresAt <= now) {
-        await publish(link, `${name}.deadletter`, message.content, {
+        await publishOn(session, `${name}.deadletter`, message.content, {
           id: decoded.id,
           properties: deadLetterProperties(decoded.properties, name),
           enqueuedAt: decoded.enqueuedAt,
           expiresAt: undefined,
           priorDeliveries: 0,
         });
-        channel.ack(message);
+        session.channel.ack(message);
         continue;
       }
-      return deliver(message, decoded);
+      return deliver(message, decoded, session);
     }
   };
 
@@ -302,7 +363,7 @@ function rabbitAdapter(
       const now = Date.now();
       const id = sendOptions.id ?? randomUUID();
       const ttl = sendOptions.ttlMs;
-      await publish(link, name, Buffer.from(body), {
+      await publish(shared, name, Buffer.from(body), {
         id,
         properties,
         enqueuedAt: now,
@@ -313,20 +374,24 @@ function rabbitAdapter(
       return id;
     },
     receive: (receiveOptions: ReceiveOptions = {}) =>
-      pollFor(attempt, receiveOptions, link.pollIntervalMs),
+      pollFor(attempt, receiveOptions, shared.pollIntervalMs),
     poisonQueue: () => (poison ??= sub(`${name}.poison`)),
     deadLetterQueue: () => (deadLetter ??= sub(`${name}.deadletter`)),
     async count(): Promise<number> {
       await ready();
-      const { messageCount } = await channel.checkQueue(name);
-      return messageCount + inflight.size;
+      const session = await link.wait(Date.now() + shared.publishTimeoutMs);
+      const { messageCount } = await session.channel.checkQueue(name);
+      let held = 0;
+      for (const [message, from] of inflight) {
+        if (from === session) held += 1;
+        else inflight.delete(message);
+      }
+      return messageCount + held;
     },
+    subscribe: (listener) => link.subscribe(listener),
     async close(): Promise<void> {
       if (role !== 'main' || link.closed) return;
-      link.closed = true;
-      // Unsettled messages go back to their queues when the channel closes.
-      await channel.close().catch(() => undefined);
-      await link.connection.close().catch(() => undefined);
+      await link.close();
     },
   };
 }

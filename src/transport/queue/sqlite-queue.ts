@@ -2,8 +2,10 @@
  * The embedded durable queue: one SQLite file (better-sqlite3, WAL), shared by any number of
  * queues and processes on one machine. The only module that imports better-sqlite3 for queues.
  *
- * A receive leases the oldest visible, unexpired message (`visible_at = lease_until = now +
- * leaseMs`, a fresh `lease_owner` token). While the receiving process lives it renews the lease;
+ * A receive leases the visible, unexpired message that became visible first (ties: the first
+ * sent), so a message retried with a delay joins the end of the line as it would in RabbitMQ
+ * (`visible_at = lease_until = now + leaseMs`, a fresh `lease_owner` token). Each receive
+ * reads one index entry in index order: its cost does not grow with the queue's depth. While the receiving process lives it renews the lease;
  * if the process dies the lease runs out and the message becomes visible again, with a higher
  * delivery count (at-least-once).
  */
@@ -60,7 +62,13 @@ CREATE TABLE IF NOT EXISTS ${TABLE} (
 );
 CREATE INDEX IF NOT EXISTS ${TABLE}_fifo ON ${TABLE} (queue, seq);
 CREATE INDEX IF NOT EXISTS ${TABLE}_visible ON ${TABLE} (queue, visible_at);
+CREATE INDEX IF NOT EXISTS ${TABLE}_next ON ${TABLE} (queue, visible_at, seq);
+CREATE INDEX IF NOT EXISTS ${TABLE}_expiry ON ${TABLE} (queue, expires_at)
+  WHERE expires_at IS NOT NULL;
 `;
+
+/** Expired messages moved to the dead-letter queue per receive, at most (the rest: next time). */
+const EXPIRED_PER_RECEIVE = 100;
 
 interface Row {
   seq: number;
@@ -84,13 +92,16 @@ function statements(db: Database.Database) {
         `SELECT 1 FROM ${TABLE} WHERE queue = ? AND visible_at <= ? LIMIT 1`,
       )
       .pluck(),
+    // Both reads walk an index in its own order (no sort, no scan of the backlog): the cost of
+    // a receive does not grow with the queue's depth.
     expired: db.prepare<[string, number, number], Row>(
-      `SELECT ${columns} FROM ${TABLE}
-       WHERE queue = ? AND visible_at <= ? AND expires_at IS NOT NULL AND expires_at <= ?
-       ORDER BY seq`,
+      `SELECT ${columns} FROM ${TABLE} INDEXED BY ${TABLE}_expiry
+       WHERE queue = ? AND expires_at IS NOT NULL AND expires_at <= ? AND visible_at <= ?
+       ORDER BY expires_at LIMIT ${String(EXPIRED_PER_RECEIVE)}`,
     ),
     next: db.prepare<[string, number], Row>(
-      `SELECT ${columns} FROM ${TABLE} WHERE queue = ? AND visible_at <= ? ORDER BY seq LIMIT 1`,
+      `SELECT ${columns} FROM ${TABLE} INDEXED BY ${TABLE}_next
+       WHERE queue = ? AND visible_at <= ? ORDER BY visible_at, seq LIMIT 1`,
     ),
     lease: db.prepare<[number, number, string, number]>(
       `UPDATE ${TABLE} SET visible_at = ?, lease_until = ?, lease_owner = ?,
@@ -101,6 +112,11 @@ function statements(db: Database.Database) {
     ),
     release: db.prepare<[number, number, string]>(
       `UPDATE ${TABLE} SET visible_at = ?, lease_owner = NULL, lease_until = NULL
+       WHERE seq = ? AND lease_owner = ?`,
+    ),
+    /** Give a message back unsettled (close): it keeps its place, as RabbitMQ requeues it. */
+    giveBack: db.prepare<[number, string]>(
+      `UPDATE ${TABLE} SET visible_at = enqueued_at, lease_owner = NULL, lease_until = NULL
        WHERE seq = ? AND lease_owner = ?`,
     ),
     remove: db.prepare<[number, string]>(`DELETE FROM ${TABLE} WHERE seq = ? AND lease_owner = ?`),
@@ -268,6 +284,7 @@ function sqliteAdapter(store: Store, name: string, root: boolean): QueueAdapter 
 
   return {
     name,
+    leaseMs: store.leaseMs,
     send: (body: Buffer, sendOptions: SendOptions = {}): Promise<string> =>
       promised(() => {
         assertOpen(store.closed, name);
@@ -303,10 +320,9 @@ function sqliteAdapter(store: Store, name: string, root: boolean): QueueAdapter 
       }),
     close(): Promise<void> {
       if (!root || store.closed) return Promise.resolve();
-      const now = store.now();
       for (const lease of store.leases) {
         clearInterval(lease.timer);
-        sql.release.run(now, lease.seq, lease.owner);
+        sql.giveBack.run(lease.seq, lease.owner);
       }
       store.leases.clear();
       store.closed = true;

@@ -50,6 +50,12 @@ export interface ReceiveOptions {
 export interface QueueAdapter {
   /** The queue's name (the destination a transport signature binds). */
   readonly name: string;
+  /**
+   * How long a received message stays invisible without a sign of life from its receiver,
+   * in milliseconds, for adapters that redeliver on a lease (the embedded SQLite queue);
+   * undefined where redelivery follows the loss of a connection (RabbitMQ) or a close.
+   */
+  readonly leaseMs?: number;
   /** Enqueue durably; resolves once the queue has it (publisher confirm / commit). */
   send(body: Buffer, options?: SendOptions): Promise<string>;
   /**
@@ -65,7 +71,35 @@ export interface QueueAdapter {
   /** Messages waiting (visible or not), for operators and tests. */
   count(): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Listen to the adapter's connection (adapters with a connection to a broker); returns the
+   * way to stop listening. A service forwards these as `queue-connection` events.
+   */
+  subscribe?(listener: (event: QueueConnectionEvent) => void): () => void;
 }
+
+/** What an adapter with a broker connection reports about it. */
+export type QueueConnectionEvent =
+  | {
+      /** The connection or channel was lost; reconnection starts. */
+      readonly type: 'disconnected';
+      readonly queue: string;
+      readonly error: Error;
+    }
+  | {
+      /** A reconnection attempt failed; the next one is in `retryInMs`. */
+      readonly type: 'reconnect-failed';
+      readonly queue: string;
+      readonly attempt: number;
+      readonly error: Error;
+      readonly retryInMs: number;
+    }
+  | {
+      /** Connected again, topology declared again; receiving and sending resume. */
+      readonly type: 'reconnected';
+      readonly queue: string;
+      readonly attempts: number;
+    };
 
 /** Reserved property names. */
 export const QUEUE_PROPERTY = {

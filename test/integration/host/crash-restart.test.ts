@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteQueue } from '../../../src/transport/queue/sqlite-queue.js';
 import { writeTestPki } from '../../fixtures/pki.js';
 import { TEST_NOW, getTestPki, orderEnvelope } from '../../helpers.js';
-import { testClient } from './harness.js';
+import { capturingSink, testClient } from './harness.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const SCRIPT = join(HERE, 'crash-service.script.ts');
@@ -92,6 +92,19 @@ function exited(
   });
 }
 
+/** The environment of the service processes: a PKI, a queue and a replay cache in `dir`. */
+async function serviceEnv(dir: string, suffix: string) {
+  const pkiDir = join(dir, `pki${suffix}`);
+  await writeTestPki(pkiDir);
+  return {
+    WSSEQ_PKI_DIR: pkiDir,
+    WSSEQ_QUEUE_DB: join(dir, `queue${suffix}.db`),
+    WSSEQ_QUEUE_NAME: 'orders',
+    WSSEQ_REPLAY_DB: join(dir, `replay${suffix}.db`),
+    WSSEQ_CLOCK_ANCHOR: String(Date.now()),
+  };
+}
+
 describe('a receiver killed mid-handler and restarted', () => {
   let dir: string;
   beforeAll(async () => {
@@ -103,15 +116,7 @@ describe('a receiver killed mid-handler and restarted', () => {
 
   it('handles the message after the restart: not lost, not a replay', async () => {
     const pki = await getTestPki();
-    const pkiDir = join(dir, 'pki');
-    await writeTestPki(pkiDir);
-    const env = {
-      WSSEQ_PKI_DIR: pkiDir,
-      WSSEQ_QUEUE_DB: join(dir, 'queue.db'),
-      WSSEQ_QUEUE_NAME: 'orders',
-      WSSEQ_REPLAY_DB: join(dir, 'replay.db'),
-      WSSEQ_CLOCK_ANCHOR: String(Date.now()),
-    };
+    const env = await serviceEnv(dir, '');
     const queue = openSqliteQueue({ file: env.WSSEQ_QUEUE_DB, name: 'orders' });
     try {
       const id = await testClient(pki, queue, 'Message', { now: TEST_NOW }).send(orderEnvelope());
@@ -133,6 +138,52 @@ describe('a receiver killed mid-handler and restarted', () => {
       );
       expect(await queue.count()).toBe(0);
       expect(await queue.poisonQueue().count()).toBe(0);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('acknowledges a handled message redelivered after a crash before the ack as a duplicate; a copy under another id stays a Replay', async () => {
+    const pki = await getTestPki();
+    const env = await serviceEnv(dir, '-dup');
+    const queue = openSqliteQueue({ file: env.WSSEQ_QUEUE_DB, name: 'orders' });
+    try {
+      const capture = capturingSink(queue);
+      const id = await testClient(pki, capture, 'Message', { now: TEST_NOW }).send(orderEnvelope());
+      const secured = capture.last();
+
+      // Handled, replay keys committed, killed before the acknowledgement.
+      const first = startService({ ...env, WSSEQ_CRASH_BEFORE_ACK: '1' });
+      expect(await first.waitFor('crashing')).toMatchObject({ id });
+      expect(await exited(first.child)).toMatchObject({ signal: 'SIGKILL' });
+      expect(first.lines.filter((l) => l.event === 'handling')).toHaveLength(1);
+      expect(await queue.count()).toBe(1);
+
+      // The same bytes under another queue message id: a copy, a replay.
+      const copyId = await queue.send(secured, { id: `copy-${id}` });
+
+      const second = startService({
+        ...env,
+        WSSEQ_EXIT_ON: 'duplicate,rejected,accepted,poisoned',
+        WSSEQ_EXIT_COUNT: '2',
+      });
+      expect(await exited(second.child)).toMatchObject({ code: 0 });
+      const outcomes = second.lines.filter((l) =>
+        ['duplicate', 'rejected', 'accepted', 'poisoned'].includes(l.event),
+      );
+      expect(outcomes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ event: 'duplicate', id }),
+          expect.objectContaining({ event: 'rejected', id: copyId, code: 'Replay' }),
+        ]),
+      );
+      expect(outcomes).toHaveLength(2);
+      // Not handled a second time.
+      expect(second.lines.filter((l) => l.event === 'handling')).toEqual([]);
+      expect(await queue.count()).toBe(0);
+      const poison = await queue.poisonQueue().receive();
+      expect(poison?.id).toBe(copyId);
+      await poison?.ack();
     } finally {
       await queue.close();
     }

@@ -1,8 +1,10 @@
 /**
  * A service host in its own process, for the crash test: opens the SQLite queue and replay
  * cache named in the environment and prints one JSON line per event. With WSSEQ_HANG=1 the
- * handler never returns (the parent kills the process mid-handling); otherwise the process
- * exits once a message was accepted.
+ * handler never returns (the parent kills the process mid-handling); with
+ * WSSEQ_CRASH_BEFORE_ACK=1 the process kills itself (SIGKILL) when the service acknowledges a
+ * message, after the replay cache's commit. Otherwise it exits after WSSEQ_EXIT_COUNT
+ * (default 1) events of the types in WSSEQ_EXIT_ON (default `accepted`).
  */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { createService } from '../../../src/host/create-service.js';
 import { createOpener } from '../../../src/open/open-envelope.js';
 import { openSqliteReplayCache } from '../../../src/replay/sqlite.js';
 import { openSqliteQueue } from '../../../src/transport/queue/sqlite-queue.js';
+import type { QueueAdapter } from '../../../src/transport/queue/types.js';
 import { Certificate } from '../../../src/trust/certificate.js';
 import { TrustStore } from '../../../src/trust/validate.js';
 import { TEST_NOW } from '../../fixtures/pki.js';
@@ -31,11 +34,31 @@ const print = (line: Record<string, unknown>): void => {
   process.stdout.write(`${JSON.stringify(line)}\n`);
 };
 
-const queue = openSqliteQueue({
+const exitOn = new Set((process.env.WSSEQ_EXIT_ON ?? 'accepted').split(','));
+let exitCountdown = Number(process.env.WSSEQ_EXIT_COUNT ?? '1');
+const sqliteQueue = openSqliteQueue({
   file: env('WSSEQ_QUEUE_DB'),
   name: env('WSSEQ_QUEUE_NAME'),
   leaseMs: 1000,
 });
+const crashBeforeAck = process.env.WSSEQ_CRASH_BEFORE_ACK === '1';
+const queue: QueueAdapter = crashBeforeAck
+  ? {
+      ...sqliteQueue,
+      receive: async (options) => {
+        const delivery = await sqliteQueue.receive(options);
+        if (delivery === undefined) return undefined;
+        return {
+          ...delivery,
+          ack: () => {
+            print({ event: 'crashing', id: delivery.id });
+            process.kill(process.pid, 'SIGKILL');
+            return new Promise<void>(() => undefined);
+          },
+        };
+      },
+    }
+  : sqliteQueue;
 const replayCache = openSqliteReplayCache({ path: env('WSSEQ_REPLAY_DB'), leaseMs: 500, now });
 const service = createService({
   queue,
@@ -64,7 +87,8 @@ const service = createService({
     if (hang) await new Promise(() => undefined);
   },
   onEvent: (e) => {
-    const { type, messageId } = e;
+    const { type } = e;
+    const messageId = 'messageId' in e ? e.messageId : undefined;
     print({
       event: type,
       id: messageId,
@@ -72,7 +96,7 @@ const service = createService({
       ...('code' in e ? { code: e.code } : {}),
       ...('reason' in e ? { reason: e.reason } : {}),
     });
-    if (type === 'accepted' && !hang) {
+    if (exitOn.has(type) && !hang && --exitCountdown === 0) {
       void service.stop().then(async () => {
         await queue.close();
         replayCache.close();

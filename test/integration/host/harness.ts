@@ -60,6 +60,22 @@ export function testClient(
   });
 }
 
+/** A sink into `queue` that keeps the last body sent (the secured bytes, to enqueue again). */
+export function capturingSink(queue: QueueAdapter): QueueSink & { last(): Buffer } {
+  let body: Buffer | undefined;
+  return {
+    name: queue.name,
+    send: (sent, options) => {
+      body = sent;
+      return queue.send(sent, options);
+    },
+    last: () => {
+      if (body === undefined) throw new Error('nothing was sent');
+      return body;
+    },
+  };
+}
+
 /** Service options in `mode` for the test service (trusting the test root), pinned at TEST_NOW. */
 export function testServiceOptions(
   pki: TestPki,
@@ -84,6 +100,7 @@ const TERMINAL = new Set<ServiceEvent['type']>([
   'poisoned',
   'dead-lettered',
   'faulted',
+  'duplicate',
 ]);
 
 export interface Run {
@@ -93,7 +110,7 @@ export interface Run {
 
 /**
  * Run a service until `expected` messages reached a final outcome (accepted, rejected,
- * poisoned, dead-lettered, faulted), then stop it.
+ * poisoned, dead-lettered, faulted, duplicate), then stop it.
  */
 export async function runService(
   options: Omit<ServiceOptions, 'handler'> & { handler?: ServiceOptions['handler'] },

@@ -66,7 +66,13 @@ export const CACHE_KINDS: readonly CacheKind[] = [
         open: (options = {}) => {
           const client = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
           clients.push(client);
-          return createRedisReplayCache({ ...options, client, keyPrefix });
+          // The shared test Redis runs without persistence: the dangerous relaxation, named.
+          return createRedisReplayCache({
+            ...options,
+            client,
+            keyPrefix,
+            volatileServer: 'unsafeWarn',
+          });
         },
         close: async () => {
           const [first] = clients;
