@@ -15,12 +15,17 @@ export {
   PolicyError,
   DecryptionError,
   isWsseqError,
+  wsseqError,
 } from './errors.js';
 export type {
   AnyWsseqError,
+  GeneralWsseqError,
   WsseqErrorCode,
+  WsseqErrorOptions,
   WssFaultCode,
   CertificateErrorCode,
+  PolicyErrorCode,
+  GeneralErrorCode,
 } from './errors.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';
