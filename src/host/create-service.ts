@@ -5,7 +5,6 @@
  */
 import { isWsseqError } from '../errors.js';
 import type { WsseqError } from '../errors.js';
-import { createOpener } from '../open/open-envelope.js';
 import type { OpenOptions, Opener } from '../open/open-envelope.js';
 import type { ServiceKey } from '../open/keys.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -20,6 +19,8 @@ import {
 import type { SecurityMode } from '../transport/modes.js';
 import type { Delivery, QueueAdapter, QueuedMessage } from '../transport/queue/types.js';
 import { ExpiredInTransit, acceptMessage, settleReplay } from './accept-message.js';
+import { serviceOpener } from './contract.js';
+import type { ServiceContract } from './contract.js';
 import type { AcceptConfig, AuthorizeHook, ServiceContext } from './accept-message.js';
 import { RECEIVE_ERROR_HANDLING, deadLetterMessage, disposeMessage } from './dispose.js';
 import type { ReceiveErrorHandling } from './dispose.js';
@@ -54,6 +55,13 @@ export interface ServiceOptions {
    */
   readonly opener?: Opener;
   readonly open?: OpenOptions;
+  /**
+   * The service's WSDL contract ({@link policyFromWsdl}'s result): every opened message is
+   * also checked against what the receiver policy cannot express (credential type,
+   * supporting-token protection, EncryptSignature), and `open` without a `policy` takes the
+   * contract's receiver policy. Rejections are `PolicyViolation`s.
+   */
+  readonly contract?: ServiceContract;
   /** Validates transport certificates, purpose client (Transport, Both). */
   readonly transportTrust?: TrustStore;
   /** Keys for transport-encrypted messages (the service's certificates and private keys). */
@@ -147,7 +155,7 @@ export function createService(options: ServiceOptions): Service {
   }
   let opener: Opener | undefined;
   if (hasMessageSecurity(mode)) {
-    opener = options.opener ?? (options.open ? createOpener(options.open) : undefined);
+    opener = serviceOpener(options.opener, options.open, options.contract);
     if (!opener) throw new TypeError(`mode ${mode} needs an opener or open options`);
   }
   if (hasTransportSecurity(mode) && !options.transportTrust) {
