@@ -93,16 +93,46 @@ export interface WsseqErrorOptions {
   readonly cause?: unknown;
 }
 
+/** The codes a certificate validation can end with: every `Certificate*` code. */
+export type CertificateErrorCode = Extract<WsseqErrorCode, `Certificate${string}`>;
+
+/** The codes of a message that does not meet the receiver's policy. */
+export type PolicyErrorCode = Extract<WsseqErrorCode, 'PolicyViolation' | 'UnsupportedAlgorithm'>;
+
+/**
+ * The codes a plain {@link WsseqError} carries: every code that has no subclass of its own
+ * (certificate codes are {@link CertificateError}s, policy codes {@link PolicyError}s,
+ * `DecryptionFailed` a {@link DecryptionError}).
+ */
+export type GeneralErrorCode = Exclude<
+  WsseqErrorCode,
+  CertificateErrorCode | PolicyErrorCode | 'DecryptionFailed' | 'MustUnderstand'
+>;
+
+const isCertificateCode = (code: string): code is CertificateErrorCode =>
+  code.startsWith('Certificate') && code in FAULTS;
+const isPolicyCode = (code: string): code is PolicyErrorCode =>
+  code === 'PolicyViolation' || code === 'UnsupportedAlgorithm';
+
 /**
  * A rejection. `message` is the detail for logs (it may name certificates, elements and
  * reasons); {@link WsseqError.publicMessage} and {@link WsseqError.fault} are the safe
  * outward form.
+ *
+ * The class follows the code: a certificate code is always a {@link CertificateError}, a
+ * policy code a {@link PolicyError}, `DecryptionFailed` a {@link DecryptionError} (so
+ * `switch (err.code)` on an {@link AnyWsseqError} narrows to the subclass). Use
+ * {@link wsseqError} to build the right one from any code.
  */
 export class WsseqError extends Error {
   readonly code: WsseqErrorCode;
 
-  constructor(code: WsseqErrorCode, detail: string, options?: WsseqErrorOptions) {
+  /** @throws TypeError when `code` belongs to a subclass (use that class, or {@link wsseqError}). */
+  constructor(code: GeneralErrorCode, detail: string, options?: WsseqErrorOptions) {
     super(detail, options?.cause === undefined ? undefined : { cause: options.cause });
+    if (new.target === WsseqError && !(code in GENERAL_CODES)) {
+      throw new TypeError(`a ${code} rejection is a subclass of WsseqError: use wsseqError()`);
+    }
     this.code = code;
     this.name = 'WsseqError';
   }
@@ -118,16 +148,17 @@ export class WsseqError extends Error {
   }
 }
 
-/** The codes a certificate validation can end with. */
-export type CertificateErrorCode = Extract<
-  WsseqErrorCode,
-  | 'CertificateRequired'
-  | 'CertificateUntrusted'
-  | 'CertificateRevoked'
-  | 'CertificateExpired'
-  | 'CertificateNotValidForPurpose'
-  | 'CertificateMismatch'
->;
+const GENERAL_CODES: Readonly<Record<string, true>> = Object.fromEntries(
+  Object.keys(FAULTS)
+    .filter(
+      (code) =>
+        !isCertificateCode(code) &&
+        !isPolicyCode(code) &&
+        code !== 'DecryptionFailed' &&
+        code !== 'MustUnderstand',
+    )
+    .map((code) => [code, true]),
+);
 
 /** A certificate was missing, untrusted, revoked, expired or unfit for its purpose. */
 export class CertificateError extends WsseqError {
@@ -140,7 +171,7 @@ export class CertificateError extends WsseqError {
     detail: string,
     options?: WsseqErrorOptions & { readonly thumbprint?: string },
   ) {
-    super(code, detail, options);
+    super(code as WsseqErrorCode as GeneralErrorCode, detail, options);
     this.name = 'CertificateError';
     this.thumbprint = options?.thumbprint;
   }
@@ -148,14 +179,10 @@ export class CertificateError extends WsseqError {
 
 /** The message did not meet the receiver's policy (a part not signed, a weak algorithm...). */
 export class PolicyError extends WsseqError {
-  declare readonly code: 'PolicyViolation' | 'UnsupportedAlgorithm';
+  declare readonly code: PolicyErrorCode;
 
-  constructor(
-    code: 'PolicyViolation' | 'UnsupportedAlgorithm',
-    detail: string,
-    options?: WsseqErrorOptions,
-  ) {
-    super(code, detail, options);
+  constructor(code: PolicyErrorCode, detail: string, options?: WsseqErrorOptions) {
+    super(code as WsseqErrorCode as GeneralErrorCode, detail, options);
     this.name = 'PolicyError';
   }
 }
@@ -169,7 +196,11 @@ export class DecryptionError extends WsseqError {
   declare readonly code: 'DecryptionFailed';
 
   constructor(options?: WsseqErrorOptions) {
-    super('DecryptionFailed', PUBLIC_MESSAGES.DecryptionFailed, options);
+    super(
+      'DecryptionFailed' as WsseqErrorCode as GeneralErrorCode,
+      PUBLIC_MESSAGES.DecryptionFailed,
+      options,
+    );
     this.name = 'DecryptionError';
   }
 }
@@ -192,22 +223,49 @@ export class MustUnderstandError extends WsseqError {
 
   constructor(notUnderstood: readonly HeaderName[], options?: WsseqErrorOptions) {
     const names = notUnderstood.map((h) => `{${h.namespaceURI}}${h.localName}`).join(', ');
-    super('MustUnderstand', `header(s) not understood: ${names}`, options);
+    super(
+      'MustUnderstand' as WsseqErrorCode as GeneralErrorCode,
+      `header(s) not understood: ${names}`,
+      options,
+    );
     this.name = 'MustUnderstandError';
     this.notUnderstood = Object.freeze(notUnderstood.map((h) => Object.freeze({ ...h })));
   }
 }
 
-/** Any error wsseq throws for a rejected message; `switch (err.code)` narrows. */
+/** A {@link WsseqError} whose code has no subclass of its own. */
+export type GeneralWsseqError = WsseqError & { readonly code: GeneralErrorCode };
+
+/**
+ * Any error wsseq throws for a rejected message. A union discriminated by `code`, as jose's
+ * errors are: `switch (err.code)` narrows (`case 'CertificateRevoked'`: a
+ * {@link CertificateError}, with its `thumbprint`).
+ */
 export type AnyWsseqError =
-  WsseqError | CertificateError | PolicyError | DecryptionError | MustUnderstandError;
+  GeneralWsseqError | CertificateError | PolicyError | DecryptionError | MustUnderstandError;
 
 /** True when `err` is a rejection from wsseq (as opposed to misuse or a bug). */
 export function isWsseqError(err: unknown): err is AnyWsseqError {
   return err instanceof WsseqError;
 }
 
+/**
+ * The rejection for `code`, of the class that code belongs to (see {@link WsseqError}).
+ * A `DecryptionFailed` keeps its one public message whatever `detail` says.
+ */
+export function wsseqError(
+  code: WsseqErrorCode,
+  detail: string,
+  options?: WsseqErrorOptions,
+): AnyWsseqError {
+  if (isCertificateCode(code)) return new CertificateError(code, detail, options);
+  if (isPolicyCode(code)) return new PolicyError(code, detail, options);
+  if (code === 'DecryptionFailed') return new DecryptionError(options);
+  if (code === 'MustUnderstand') return new MustUnderstandError([], options);
+  return new WsseqError(code, detail, options) as GeneralWsseqError;
+}
+
 /** Shorthand used across the pipeline. */
-export function reject(code: WsseqErrorCode, detail: string, cause?: unknown): WsseqError {
-  return new WsseqError(code, detail, cause === undefined ? undefined : { cause });
+export function reject(code: WsseqErrorCode, detail: string, cause?: unknown): AnyWsseqError {
+  return wsseqError(code, detail, cause === undefined ? undefined : { cause });
 }

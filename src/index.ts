@@ -16,13 +16,18 @@ export {
   DecryptionError,
   MustUnderstandError,
   isWsseqError,
+  wsseqError,
 } from './errors.js';
 export type {
   AnyWsseqError,
+  GeneralWsseqError,
   WsseqErrorCode,
+  WsseqErrorOptions,
   WssFaultCode,
   CertificateErrorCode,
   HeaderName,
+  PolicyErrorCode,
+  GeneralErrorCode,
 } from './errors.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';

@@ -14,6 +14,7 @@ export type {
   ServiceStopped,
 } from '../host/create-service.js';
 export type { ServiceContext, AuthorizeHook } from '../host/accept-message.js';
+export type { ServiceContract } from '../host/contract.js';
 export type { ServiceEvent } from '../host/events.js';
 export { HANDLER_FAILED } from '../host/events.js';
 export type { ReceiveErrorHandling } from '../host/dispose.js';

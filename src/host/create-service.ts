@@ -5,7 +5,6 @@
  */
 import { isWsseqError } from '../errors.js';
 import type { WsseqError } from '../errors.js';
-import { createOpener } from '../open/open-envelope.js';
 import type { OpenOptions, OpenResult, Opener } from '../open/open-envelope.js';
 import { ReplayCacheError, ReplayError } from '../replay/replay-cache.js';
 import type { ServiceKey } from '../open/keys.js';
@@ -22,6 +21,8 @@ import type { SecurityMode } from '../transport/modes.js';
 import { sleep } from '../transport/queue/shared.js';
 import type { Delivery, QueueAdapter, QueuedMessage } from '../transport/queue/types.js';
 import { ExpiredInTransit, acceptMessage, settleReplay } from './accept-message.js';
+import { serviceOpener } from './contract.js';
+import type { ServiceContract } from './contract.js';
 import type { AcceptConfig, AuthorizeHook, ServiceContext } from './accept-message.js';
 import { deadLetterMessage, disposeMessage } from './dispose.js';
 import type { ReceiveErrorHandling } from './dispose.js';
@@ -70,6 +71,13 @@ export interface ServiceOptions {
    */
   readonly opener?: Opener;
   readonly open?: OpenOptions;
+  /**
+   * The service's WSDL contract ({@link policyFromWsdl}'s result): every opened message is
+   * also checked against what the receiver policy cannot express (credential type,
+   * supporting-token protection, EncryptSignature), and `open` without a `policy` takes the
+   * contract's receiver policy. Rejections are `PolicyViolation`s.
+   */
+  readonly contract?: ServiceContract;
   /** Validates transport certificates, purpose client (Transport, Both). */
   readonly transportTrust?: TrustStore;
   /** Keys for transport-encrypted messages (the service's certificates and private keys). */
@@ -177,7 +185,7 @@ export function createService(options: ServiceOptions): Service {
       assertObject('createService', 'open', options.open);
       assertReplayCache('createService', 'open.replayCache', options.open.replayCache);
     }
-    opener = options.opener ?? (options.open ? createOpener(options.open) : undefined);
+    opener = serviceOpener(options.opener, options.open, options.contract);
     if (!opener) throw new TypeError(`mode ${mode} needs an opener or open options`);
     assertReplayCache('createService', 'opener.replayCache', opener.replayCache);
     assertLeases(queue, opener.replayCache);

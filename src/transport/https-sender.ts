@@ -10,7 +10,7 @@ import { request } from 'node:https';
 import { isIP } from 'node:net';
 import { checkServerIdentity } from 'node:tls';
 import type { PeerCertificate } from 'node:tls';
-import { CertificateError, WsseqError } from '../errors.js';
+import { CertificateError, wsseqError } from '../errors.js';
 import type { CertificateErrorCode, WsseqErrorCode } from '../errors.js';
 import { loadPrivateKey } from '../credentials/key-material.js';
 import { Certificate } from '../trust/certificate.js';
@@ -233,7 +233,7 @@ function refusal(status: number, text: string, url: URL): Error {
     return new CertificateError(code as CertificateErrorCode, detail);
   }
   if (typeof code === 'string' && MESSAGE_CODES.has(code)) {
-    return new WsseqError(code as WsseqErrorCode, detail);
+    return wsseqError(code as WsseqErrorCode, detail);
   }
   return new Error(detail);
 }
