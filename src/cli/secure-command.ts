@@ -35,6 +35,7 @@ import {
   credentialHint,
 } from './client-credential.js';
 import { describeInputError } from './input-error.js';
+import { LIMIT_FLAGS, LIMIT_FLAG_NAMES, inputLimits, overLimit } from './secure-limits.js';
 import type { CliIo } from './io.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
@@ -124,6 +125,10 @@ Policy:
   --key-transport NAME  rsa-oaep-mgf1p (default) | rsa-oaep (xmlenc11, SHA-256)
   --ttl SECONDS         Timestamp lifetime (default 300; 0: no Expires)
   --now ISO-8601        the instant to stamp instead of the clock
+  --max-bytes N         largest input accepted, in bytes (default 16777216: 16 MiB)
+  --max-depth N         deepest element nesting (default 64)
+  --max-elements N      most elements (default 200000)
+  --max-attributes N    most attributes on one element (default 64)
   --strict              refuse (exit 2) instead of warning when the client certificate is
                         expired or not yet valid at that instant
 
@@ -164,6 +169,7 @@ const FLAGS = {
   ttl: { type: 'string' },
   now: { type: 'string' },
   strict: { type: 'boolean' },
+  ...LIMIT_FLAGS,
   ...WSDL_FLAGS,
 } as const;
 
@@ -225,7 +231,10 @@ function secureInput(secure: () => string, path: string, input: Uint8Array): str
     return secure();
   } catch (err) {
     if (err instanceof TypeError) {
-      throw new UsageError(`--in ${path}: ${describeInputError(err, input)}`, { cause: err });
+      const raise = overLimit(err) ? ` (raise the limits with ${LIMIT_FLAG_NAMES})` : '';
+      throw new UsageError(`--in ${path}: ${describeInputError(err, input)}${raise}`, {
+        cause: err,
+      });
     }
     throw err;
   }
@@ -282,6 +291,7 @@ function warnOnOtherCredential(
 }
 
 function senderPolicy(flags: SecureFlags): Omit<SenderPolicy, 'protectionLevel'> {
+  const limits = inputLimits(flags);
   const opt = <K extends keyof SenderPolicy>(key: K, value: SenderPolicy[K] | undefined) =>
     value === undefined ? {} : { [key]: value };
   const pick = <T extends string>(
@@ -300,6 +310,7 @@ function senderPolicy(flags: SecureFlags): Omit<SenderPolicy, 'protectionLevel'>
     ...opt('keyTransport', pick(flags['key-transport'], KEY_TRANSPORTS, 'key-transport')),
     ...opt('timestampTtlSeconds', flags.ttl === undefined ? undefined : seconds(flags.ttl, 'ttl')),
     ...opt('allowInsecureAlgorithms', flags['allow-insecure'] === true ? true : undefined),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }
 

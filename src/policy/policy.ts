@@ -59,6 +59,12 @@ export interface SenderPolicy {
    * peers that know nothing better. Without it such a suite is a TypeError.
    */
   readonly allowInsecureAlgorithms?: boolean;
+  /**
+   * Limits on the envelope to secure (bytes, depth, elements, attributes, namespace
+   * declarations), as the receiver's; raise them for large Bodies. Default: the receiver's
+   * defaults.
+   */
+  readonly limits?: Partial<ParseLimits>;
 }
 
 /** What a receiver accepts. Every field is optional; the defaults are the strict ones. */

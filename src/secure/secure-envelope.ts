@@ -14,6 +14,7 @@ import { createTimestamp } from '../wss/timestamp.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
 import { createElement, declareNamespace } from '../xml/build.js';
 import { childElements, serialize, textOf } from '../xml/dom.js';
+import { DEFAULT_PARSE_LIMITS } from '../xml/parse.js';
 import type { Document, Element } from '../xml/dom.js';
 import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
@@ -50,9 +51,10 @@ export function createSecurer(options: SecureOptions): Securer {
     throw new TypeError('EncryptAndSign needs the service certificate');
   }
   const now = options.now ?? (() => new Date());
+  const limits = { ...DEFAULT_PARSE_LIMITS, ...options.policy?.limits };
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
-      const doc = envelopeDocument(envelope);
+      const doc = envelopeDocument(envelope, limits);
       secureDocument(doc, options, policy, now());
       return serialize(doc);
     },

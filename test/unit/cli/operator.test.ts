@@ -188,3 +188,38 @@ describe('small things (item 9)', () => {
     expect(neither).toMatchObject({ ok: true, credential: 'Certificate' });
   });
 });
+
+describe('secure limits (item 8)', () => {
+  /** An order envelope whose Body nests `depth` elements. */
+  function deepEnvelope(depth: number): string {
+    return (
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>` +
+      '<d>'.repeat(depth) +
+      '</d>'.repeat(depth) +
+      `</soap:Body></soap:Envelope>`
+    );
+  }
+
+  it('an input over a limit names the flags; raising the limit secures it', async () => {
+    writeFileSync(cli.path('deep.xml'), deepEnvelope(80));
+    const args = ['secure', '--in', 'deep.xml', ...CLIENT_PEM, '--sign-only', '--now', NOW];
+    const refused = await cli.run(args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--max-depth');
+    const raised = await cli.run([...args, '--max-depth', '100']);
+    expect(raised.stderr).toBe('');
+    expect(raised.code).toBe(0);
+    expect(raised.stdout).toContain('<d><d>');
+  });
+
+  it('a smaller limit refuses what the default accepts; bad values are usage errors', async () => {
+    const small = await cli.run([...SIGN, '--max-bytes', '100']);
+    expect(small.code).toBe(2);
+    expect(small.stderr).toContain('--max-bytes');
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      const r = await cli.run([...SIGN, '--max-elements', bad]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--max-elements');
+    }
+  });
+});
