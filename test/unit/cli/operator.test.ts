@@ -223,3 +223,38 @@ describe('secure limits (item 8)', () => {
     }
   });
 });
+
+describe('open --understood-header (item 3)', () => {
+  it('a mustUnderstand header is MustUnderstand unless declared understood', async () => {
+    writeFileSync(
+      cli.path('mu.xml'),
+      `<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:m="urn:example:orders">` +
+        `<soap:Header><m:Route soap:mustUnderstand="1">queue-a</m:Route></soap:Header>` +
+        `<soap:Body><m:PlaceOrder/></soap:Body></soap:Envelope>`,
+    );
+    const r = await cli.run([
+      'secure',
+      '--in',
+      'mu.xml',
+      '--out',
+      'mu.secured.xml',
+      ...CLIENT_PEM,
+      '--service-cert',
+      'service.pem',
+      '--now',
+      NOW,
+    ]);
+    expect(r.code).toBe(0);
+    const refused = jsonLine(await cli.open('mu.secured.xml'));
+    expect(refused).toMatchObject({
+      ok: false,
+      code: 'MustUnderstand',
+      fault: 'soap:MustUnderstand',
+    });
+    const understood = ['--understood-header', '{urn:example:orders}Route'];
+    expect(jsonLine(await cli.open('mu.secured.xml', understood))).toMatchObject({ ok: true });
+    const bad = await cli.open('mu.secured.xml', ['--understood-header', 'm:Route']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--understood-header');
+  });
+});
