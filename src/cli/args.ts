@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import type { CliIo } from './io.js';
+import { didYouMean } from './suggest.js';
 
 /** Exit codes of the `wsseq` command. */
 export const EXIT = Object.freeze({
@@ -48,7 +49,8 @@ export type FlagValues<O extends OptionsConfig> = ReturnType<
 >['values'];
 
 /**
- * Parse `args` against `options`: strict (an unknown flag is an error), no positionals.
+ * Parse `args` against `options`: strict (an unknown flag is an error, with the closest known
+ * flag suggested), no positionals.
  * @throws UsageError for an unknown flag, a missing value or a positional argument.
  */
 export function parseFlags<const O extends OptionsConfig>(
@@ -58,8 +60,31 @@ export function parseFlags<const O extends OptionsConfig>(
   try {
     return parseArgs({ args: [...args], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
+    const code = (err as { code?: unknown } | null)?.code;
+    const unknown =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? unknownFlag(args, options) : undefined;
+    if (unknown !== undefined) {
+      const known = Object.keys(options);
+      throw new UsageError(
+        `unknown flag ${unknown}${didYouMean(unknown.replace(/^-+/, ''), known, '--')}`,
+      );
+    }
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The first argument that looks like a flag and is not one of `options` (values skipped). */
+function unknownFlag(args: readonly string[], options: OptionsConfig): string | undefined {
+  const byShort = new Map(Object.entries(options).map(([name, o]) => [o.short, name]));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-') || arg === '-') continue;
+    const name = arg.startsWith('--') ? (arg.slice(2).split('=')[0] ?? '') : byShort.get(arg[1]);
+    if (name === undefined || !Object.hasOwn(options, name)) return arg.split('=')[0];
+    if (options[name]?.type === 'string' && !arg.includes('=')) i++;
+  }
+  return undefined;
 }
 
 /**
@@ -200,6 +225,25 @@ export function loadOrFail<T>(what: string, load: () => T): T {
     return load();
   } catch (err) {
     if (err instanceof TypeError) throw new UsageError(`${what}: ${err.message}`, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * {@link loadOrFail} for key material that may need a passphrase: when none was given, the
+ * usage error says so and names `--passphrase-env` (rather than blaming a wrong passphrase).
+ */
+export function loadKeyOrFail<T>(what: string, passphrase: string | undefined, load: () => T): T {
+  try {
+    return loadOrFail(what, load);
+  } catch (err) {
+    if (err instanceof UsageError && passphrase === undefined) {
+      throw new UsageError(
+        `${err.message} (no passphrase was given: if the key is protected, give ` +
+          '--passphrase-env VAR with the passphrase in environment variable VAR)',
+        { cause: err },
+      );
+    }
     throw err;
   }
 }

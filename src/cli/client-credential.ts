@@ -8,10 +8,11 @@ import { usernameCredential } from '../credentials/username.js';
 import type { PasswordType } from '../credentials/username.js';
 import type { CredentialType, SenderCredential } from '../credentials/types.js';
 import { certificateCredential, loadPem, loadPfx } from '../index.js';
-import type { KeyMaterial, KeyReferenceStyle, ProtectionLevel } from '../index.js';
+import type { Certificate, KeyMaterial, KeyReferenceStyle, ProtectionLevel } from '../index.js';
 import type { PolicyFromWsdlResult } from '../policy/wsdl.js';
 import {
   UsageError,
+  loadKeyOrFail,
   loadOrFail,
   onlyWith,
   passphraseFrom,
@@ -53,6 +54,12 @@ export interface CredentialSetting {
   readonly keyReference: KeyReferenceStyle | undefined;
 }
 
+/** The credential, and the client certificate it signs with (when it has one). */
+export interface ClientCredential {
+  readonly credential: SenderCredential;
+  readonly certificate: Certificate | undefined;
+}
+
 const USERNAME_FLAGS = ['password-env', 'digest', 'allow-unencrypted-password-text'];
 
 /** The credential type the flags choose. */
@@ -77,7 +84,7 @@ export async function clientCredential(
   io: CliIo,
   setting: CredentialSetting,
   contract: PolicyFromWsdlResult | undefined,
-): Promise<SenderCredential> {
+): Promise<ClientCredential> {
   const type = chosenCredential(flags);
   const level = setting.protectionLevel;
   const keyReference = setting.keyReference;
@@ -90,15 +97,16 @@ export async function clientCredential(
       );
     }
     const { certificate, privateKey } = await clientMaterial(flags, io);
-    return loadOrFail('client credential', () =>
+    const credential = loadOrFail('client credential', () =>
       certificateCredential({ certificate, privateKey, ...ref }),
     );
+    return { credential, certificate };
   }
   const material = hasMaterial(flags) ? await clientMaterial(flags, io) : undefined;
   if (type === 'IssuedToken') {
     const path = flags['token-file'] ?? '';
     const token = Buffer.from(await readFlagFile(io, 'token-file', path)).toString('utf8');
-    return loadOrFail(`--token-file ${path}`, () =>
+    const credential = loadOrFail(`--token-file ${path}`, () =>
       issuedTokenCredential({
         token,
         ...(material
@@ -106,6 +114,7 @@ export async function clientCredential(
           : {}),
       }),
     );
+    return { credential, certificate: material?.certificate };
   }
   const username = flags.username ?? '';
   const variable = required(flags['password-env'], 'password-env');
@@ -127,7 +136,7 @@ export async function clientCredential(
         'drop --sign-only, or give a client certificate to sign with',
     );
   }
-  return loadOrFail('--username', () =>
+  const credential = loadOrFail('--username', () =>
     usernameCredential({
       username,
       password,
@@ -144,6 +153,7 @@ export async function clientCredential(
         : {}),
     }),
   );
+  return { credential, certificate: material?.certificate };
 }
 
 /** The flags a contract's credential needs, when the command line does not give it. */
@@ -178,7 +188,7 @@ export async function clientMaterial(
     }
     const pfxPath = flags.pfx;
     const pfx = await readFlagFile(io, 'pfx', pfxPath);
-    return loadOrFail(`--pfx ${pfxPath}`, () => loadPfx(pfx, passphrase));
+    return loadKeyOrFail(`--pfx ${pfxPath}`, passphrase, () => loadPfx(pfx, passphrase));
   }
   const certPath = required(flags.cert, 'cert');
   const keyPath = required(flags.key, 'key');
@@ -186,7 +196,7 @@ export async function clientMaterial(
     readFlagFile(io, 'cert', certPath),
     readFlagFile(io, 'key', keyPath),
   ]);
-  return loadOrFail(`--cert ${certPath} --key ${keyPath}`, () =>
+  return loadKeyOrFail(`--cert ${certPath} --key ${keyPath}`, passphrase, () =>
     loadPem({ certificate, privateKey, ...(passphrase === undefined ? {} : { passphrase }) }),
   );
 }

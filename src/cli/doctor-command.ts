@@ -11,6 +11,7 @@ import {
   EXIT,
   UsageError,
   instant,
+  loadKeyOrFail,
   loadOrFail,
   oneOf,
   parseFlags,
@@ -20,6 +21,7 @@ import {
 } from './args.js';
 import type { Command } from './args.js';
 import type { CliIo } from './io.js';
+import { readCrls } from './open-setup.js';
 
 const USAGE = `Usage: wsseq doctor (--cert FILE [--key FILE] | --pfx FILE) [--passphrase-env VAR]
                     [--trust FILE]... [--intermediate FILE]... [--crl FILE]...
@@ -53,7 +55,11 @@ Purpose:
 
   -h, --help            show this help
 
-Exit status: 0 usable, 1 not usable (the report says why), 2 usage error.
+Without --trust the chain is not checked: the verdict says so instead of "usable" (and the
+JSON has "trustChecked": false); the exit status is still 0 when nothing else is wrong.
+
+Exit status: 0 usable (or, without --trust, no problem found), 1 not usable (the report says
+why), 2 usage error, 3 unexpected failure.
 
 Example:
   wsseq doctor --cert client.pem --key client.key --trust root-ca.pem \\
@@ -96,7 +102,7 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
     }
     const path = flags.pfx;
     const pfx = await readFlagFile(io, 'pfx', path);
-    const material = loadOrFail(`--pfx ${path}`, () => loadPfx(pfx, passphrase));
+    const material = loadKeyOrFail(`--pfx ${path}`, passphrase, () => loadPfx(pfx, passphrase));
     ({ certificate, chain, privateKey } = material);
   } else if (flags.cert !== undefined) {
     const path = flags.cert;
@@ -107,7 +113,9 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
     if (flags.key !== undefined) {
       const keyPath = flags.key;
       const key = await readFlagFile(io, 'key', keyPath);
-      privateKey = loadOrFail(`--key ${keyPath}`, () => loadPrivateKey(key, passphrase));
+      privateKey = loadKeyOrFail(`--key ${keyPath}`, passphrase, () =>
+        loadPrivateKey(key, passphrase),
+      );
     }
   } else {
     throw new UsageError('missing --cert or --pfx');
@@ -118,11 +126,7 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
     );
   const trustedRoots = await certificates('trust', flags.trust);
   const intermediates = await certificates('intermediate', flags.intermediate);
-  // PEM text is passed as a string, DER as bytes.
-  const crls = (await readFlagFiles(io, 'crl', flags.crl)).map((data) => {
-    const text = Buffer.from(data).toString('latin1');
-    return text.includes('-----BEGIN') ? text : data;
-  });
+  const crls = await readCrls(io, flags.crl);
   const findings = await diagnoseCertificate({
     certificate,
     chain,
@@ -138,10 +142,11 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
     throw err;
   });
   const usable = isCertificateUsable(findings);
+  const trustChecked = trustedRoots.length > 0;
   io.stdout(
     flags.json === true
-      ? `${JSON.stringify({ usable, purpose, findings })}\n`
-      : formatFindings(findings, purpose),
+      ? `${JSON.stringify({ usable, trustChecked, purpose, findings })}\n`
+      : formatFindings(findings, purpose, trustChecked),
   );
   return usable ? EXIT.ok : EXIT.rejected;
 }

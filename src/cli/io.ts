@@ -37,3 +37,16 @@ export function processIo(): CliIo {
     },
   };
 }
+
+/**
+ * Whether to colour output: only on a terminal, never when `NO_COLOR` is set to anything but
+ * the empty string (https://no-color.org) or `TERM` is `dumb`.
+ */
+export function shouldUseColor(
+  env: Readonly<Record<string, string | undefined>>,
+  isTTY: boolean | undefined,
+): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
+  return isTTY === true;
+}

@@ -15,6 +15,7 @@ import { doctorCommand } from './doctor-command.js';
 import { pkiCommand } from './pki-command.js';
 import { stsCommand } from './sts-command.js';
 import { usersCommand } from './users-command.js';
+import { didYouMean } from './suggest.js';
 
 export type { CliIo } from './io.js';
 export { EXIT } from './args.js';
@@ -76,7 +77,14 @@ export async function main(argv: readonly string[], io: Partial<CliIo> = {}): Pr
       return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (!command) {
+      const hint = didYouMean(
+        name,
+        COMMANDS.map((c) => c.name),
+      );
+      sys.stderr(`wsseq: unknown command "${name}"${hint}\n(see "wsseq --help")\n`);
+      return EXIT.usage;
+    }
     if (rest.some(isHelp)) {
       sys.stdout(command.usage);
       return EXIT.ok;

@@ -125,7 +125,8 @@ encryption). This command defaults to Sign-or-better, because an operator inspec
 message wants to see what it is: "encrypted" in the output says whether the Body was
 encrypted. Give --require-encryption to check it as a service with the default policy would.
 
-Exit status: 0 accepted, 1 rejected (JSON on stdout), 2 usage error (message on stderr).
+Exit status: 0 accepted, 1 rejected (JSON on stdout), 2 usage error (message on stderr),
+3 unexpected failure (a bug: the error is on stderr).
 `;
 
 const FLAGS = {

@@ -4,8 +4,16 @@
  */
 import { TrustStore, loadCertificates, loadPem, loadPfx } from '../index.js';
 import type { Certificate, CertificateValidationMode, ServiceKey, TrustOptions } from '../index.js';
-import { UsageError, loadOrFail, oneOf, readFlagFile, readFlagFiles } from './args.js';
+import {
+  UsageError,
+  loadKeyOrFail,
+  loadOrFail,
+  oneOf,
+  readFlagFile,
+  readFlagFiles,
+} from './args.js';
 import type { CliIo } from './io.js';
+import { parseCrls } from '../trust/crl.js';
 
 /** `--validation` values and the TrustStore modes they select. */
 export const VALIDATION_MODES = {
@@ -43,14 +51,19 @@ export async function loadServiceKeys(flags: ServiceKeyFlags, io: CliIo): Promis
       readFlagFile(io, 'service-key', keyPath),
       readFlagFile(io, 'service-cert', certPath),
     ]);
-    const material = loadOrFail(`--service-key ${keyPath} --service-cert ${certPath}`, () =>
-      loadPem({ certificate, privateKey, ...(passphrase === undefined ? {} : { passphrase }) }),
+    const material = loadKeyOrFail(
+      `--service-key ${keyPath} --service-cert ${certPath}`,
+      passphrase,
+      () =>
+        loadPem({ certificate, privateKey, ...(passphrase === undefined ? {} : { passphrase }) }),
     );
     keys.push({ certificate: material.certificate, privateKey: material.privateKey });
   }
   for (const pfxPath of servicePfxs) {
     const pfx = await readFlagFile(io, 'service-pfx', pfxPath);
-    const material = loadOrFail(`--service-pfx ${pfxPath}`, () => loadPfx(pfx, passphrase));
+    const material = loadKeyOrFail(`--service-pfx ${pfxPath}`, passphrase, () =>
+      loadPfx(pfx, passphrase),
+    );
     keys.push({ certificate: material.certificate, privateKey: material.privateKey });
   }
   return keys;
@@ -104,7 +117,7 @@ export async function buildTrustStore(flags: TrustFlags, io: CliIo): Promise<Tru
     readCertificates(io, 'trust', flags.trust),
     readCertificates(io, 'intermediate', flags.intermediate),
     readCertificates(io, 'peer', flags.peer),
-    readFlagFiles(io, 'crl', flags.crl).then((files) => files.map(pemOrDer)),
+    readCrls(io, flags.crl),
   ]);
   if (mode === 'ChainTrust' && roots.length === 0) {
     throw new UsageError('missing --trust (--validation chain needs trusted roots)');
@@ -127,6 +140,24 @@ export async function buildTrustStore(flags: TrustFlags, io: CliIo): Promise<Tru
   };
   const store = loadOrFail('trust (see --trust, --peer and --crl)', () => new TrustStore(options));
   return { store, peers };
+}
+
+/**
+ * Read and check every CRL a repeatable `--crl` names, PEM or DER (as the TrustStore takes
+ * them: PEM as text, DER as bytes).
+ * @throws UsageError naming the file that cannot be read or holds no CRL.
+ */
+export async function readCrls(
+  io: CliIo,
+  paths: readonly string[] | undefined,
+): Promise<(string | Uint8Array)[]> {
+  const list = paths ?? [];
+  const files = await readFlagFiles(io, 'crl', list);
+  return files.map((data, i) => {
+    const crl = pemOrDer(data);
+    loadOrFail(`--crl ${list[i] ?? ''}`, () => parseCrls([crl]));
+    return crl;
+  });
 }
 
 /** The TrustStore takes bytes as DER and a string as PEM: pass PEM files as text. */

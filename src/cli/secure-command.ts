@@ -34,6 +34,8 @@ import {
   clientCredential,
   credentialHint,
 } from './client-credential.js';
+import { describeInputError } from './input-error.js';
+import { LIMIT_FLAGS, LIMIT_FLAG_NAMES, inputLimits, overLimit } from './secure-limits.js';
 import type { CliIo } from './io.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
@@ -123,13 +125,24 @@ Policy:
   --key-transport NAME  rsa-oaep-mgf1p (default) | rsa-oaep (xmlenc11, SHA-256)
   --ttl SECONDS         Timestamp lifetime (default 300; 0: no Expires)
   --now ISO-8601        the instant to stamp instead of the clock
+  --max-bytes N         largest input accepted, in bytes (default 16777216: 16 MiB)
+  --max-depth N         deepest element nesting (default 64)
+  --max-elements N      most elements (default 200000)
+  --max-attributes N    most attributes on one element (default 64)
+  --strict              refuse (exit 2) instead of warning when the client certificate is
+                        expired or not yet valid at that instant
 
 ${WSDL_USAGE}                        (a UserName or IssuedToken binding needs the credential
                         flags above; a binding with sp:HashPassword selects --digest)
   -h, --help            show this help
 
+An input that is refused is reported with its cause (and, for XML that is not well-formed,
+the line and column). A client certificate outside its validity period is a warning on stderr
+(the message is still written) unless --strict.
+
 Exit status: 0 secured, 2 usage error (bad flag, unreadable file, wrong passphrase, input
-that is not a SOAP envelope).
+that is not a SOAP envelope, with --strict an expired client certificate), 3 unexpected
+failure.
 
 Examples:
   WSSEQ_PASS=... wsseq secure --in order.xml --pfx client.p12 --passphrase-env WSSEQ_PASS \\
@@ -155,6 +168,8 @@ const FLAGS = {
   'key-transport': { type: 'string' },
   ttl: { type: 'string' },
   now: { type: 'string' },
+  strict: { type: 'boolean' },
+  ...LIMIT_FLAGS,
   ...WSDL_FLAGS,
 } as const;
 
@@ -183,7 +198,7 @@ async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   if (protectionLevel === 'EncryptAndSign' && flags['service-cert'] === undefined) {
     throw new UsageError('missing --service-cert (or give --sign-only)');
   }
-  const credential = await clientCredential(
+  const { credential, certificate } = await clientCredential(
     flags,
     io,
     { protectionLevel, keyReference: policy.signerKeyReference },
@@ -191,6 +206,7 @@ async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   );
   const serviceCert = await readServiceCertificate(flags['service-cert'], io);
   const now = flags.now === undefined ? undefined : instant(flags.now, 'now');
+  if (certificate) checkValidity(certificate, now ?? new Date(), flags.strict === true, io);
   const securer = loadOrFail('policy (see --suite and --allow-insecure)', () =>
     createSecurer({
       credential,
@@ -200,9 +216,47 @@ async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
     }),
   );
   const input = await readFlagFile(io, 'in', inPath, true);
-  const wire = loadOrFail(`--in ${inPath}`, () => securer.secure(input));
+  const wire = secureInput(() => securer.secure(input), inPath, input);
   await writeOutput(io, flags.out, wire);
   return EXIT.ok;
+}
+
+/**
+ * Secure the input; a refusal (not well-formed, over a limit, not SOAP) is a usage error that
+ * says why, with the line and column of an XML error.
+ * @throws UsageError naming `--in`.
+ */
+function secureInput(secure: () => string, path: string, input: Uint8Array): string {
+  try {
+    return secure();
+  } catch (err) {
+    if (err instanceof TypeError) {
+      const raise = overLimit(err) ? ` (raise the limits with ${LIMIT_FLAG_NAMES})` : '';
+      throw new UsageError(`--in ${path}: ${describeInputError(err, input)}${raise}`, {
+        cause: err,
+      });
+    }
+    throw err;
+  }
+}
+
+/**
+ * A client certificate outside its validity period: the service will refuse the message
+ * (CertificateExpired). A warning on stderr; with `--strict`, a usage error.
+ * @throws UsageError under `strict`.
+ */
+function checkValidity(certificate: Certificate, at: Date, strict: boolean, io: CliIo): void {
+  const t = at.getTime();
+  const problem =
+    t > certificate.notAfter.getTime()
+      ? `expired at ${certificate.notAfter.toISOString()}`
+      : t < certificate.notBefore.getTime()
+        ? `is not valid before ${certificate.notBefore.toISOString()}`
+        : undefined;
+  if (problem === undefined) return;
+  const text = `the client certificate "${certificate.subject}" ${problem}: a service will reject the message (CertificateExpired)`;
+  if (strict) throw new UsageError(`${text} (--strict)`);
+  io.stderr(`wsseq: warning: ${text}\n`);
 }
 
 /** The protection level `--sign-only` or `--protection` asks for, if any. */
@@ -237,6 +291,7 @@ function warnOnOtherCredential(
 }
 
 function senderPolicy(flags: SecureFlags): Omit<SenderPolicy, 'protectionLevel'> {
+  const limits = inputLimits(flags);
   const opt = <K extends keyof SenderPolicy>(key: K, value: SenderPolicy[K] | undefined) =>
     value === undefined ? {} : { [key]: value };
   const pick = <T extends string>(
@@ -255,6 +310,7 @@ function senderPolicy(flags: SecureFlags): Omit<SenderPolicy, 'protectionLevel'>
     ...opt('keyTransport', pick(flags['key-transport'], KEY_TRANSPORTS, 'key-transport')),
     ...opt('timestampTtlSeconds', flags.ttl === undefined ? undefined : seconds(flags.ttl, 'ttl')),
     ...opt('allowInsecureAlgorithms', flags['allow-insecure'] === true ? true : undefined),
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
   };
 }
 

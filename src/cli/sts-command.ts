@@ -64,7 +64,7 @@ Token:
 
   -h, --help            show this help
 
-Exit status: 0 issued, 2 usage error.
+Exit status: 0 issued, 2 usage error, 3 unexpected failure.
 
 Example:
   wsseq sts issue --sts-key sts.key --sts-cert sts.pem --issuer https://sts.example/ \\

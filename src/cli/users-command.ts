@@ -21,7 +21,7 @@ needs "password" (the clear text) in the users file instead.
   --username NAME       print a users file entry instead of the bare hash
   -h, --help            show this help
 
-Exit status: 0 printed, 2 usage error.
+Exit status: 0 printed, 2 usage error, 3 unexpected failure.
 
 Example:
   ALICE_PW=... wsseq users hash --password-env ALICE_PW --username alice

@@ -3,11 +3,12 @@
  * `npm start -- --rabbitmq` runs the same flow with its queues on RabbitMQ (WSSEQ_AMQP_URL,
  * default amqp://guest:guest@127.0.0.1:5672).
  */
+import { shouldUseColor } from '../cli/io.js';
 import { runDemo } from './run-demo.js';
 
 const url = process.env.WSSEQ_AMQP_URL;
 const summary = await runDemo({
-  color: process.stdout.isTTY,
+  color: shouldUseColor(process.env, process.stdout.isTTY),
   ...(process.argv.includes('--rabbitmq')
     ? {
         queues: {

@@ -7,6 +7,7 @@ import { createElement, declareNamespace } from '../xml/build.js';
 import type { Document, Element } from '../xml/dom.js';
 import { NS, PREFIX } from '../xml/ns.js';
 import { parseUntrusted } from '../xml/parse.js';
+import type { ParseLimits } from '../xml/parse.js';
 import { locateEnvelope, mustUnderstandValue } from '../xml/soap.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 
@@ -14,10 +15,13 @@ import type { SoapEnvelope } from '../xml/soap.js';
  * The envelope to secure as a DOM (a Document given is used, and changed, in place).
  * @throws TypeError when the input is not well-formed XML within the parse limits.
  */
-export function envelopeDocument(input: string | Uint8Array | Document): Document {
+export function envelopeDocument(
+  input: string | Uint8Array | Document,
+  limits?: ParseLimits,
+): Document {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) return input;
   try {
-    return parseUntrusted(input).document;
+    return parseUntrusted(input, limits).document;
   } catch (cause) {
     throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
       cause,

@@ -5,6 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import {
   Certificate,
+  MustUnderstandError,
   TrustStore,
   certificateCredential,
   createOpener,
@@ -13,6 +14,7 @@ import {
   toSoapFault,
 } from 'wsseq';
 import type {
+  HeaderName,
   OpenResult,
   ReceiverPolicy,
   SecurityContext,
@@ -68,3 +70,16 @@ export function faultFor(err: unknown): string | undefined {
       return toSoapFault(err);
   }
 }
+
+export function notUnderstoodNames(err: unknown): readonly string[] {
+  if (err instanceof MustUnderstandError) {
+    const code: 'MustUnderstand' = err.code;
+    return err.notUnderstood.map((h: HeaderName) => `${code} {${h.namespaceURI}}${h.localName}`);
+  }
+  return [];
+}
+
+export const understands: ReceiverPolicy = { understoodHeaders: ['{urn:example}Route'] };
+
+// @ts-expect-error understoodHeaders are names, not elements
+export const badUnderstands: ReceiverPolicy = { understoodHeaders: [{ localName: 'Route' }] };
