@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { exportPfx } from '../credentials/key-material.js';
 import { EKU, generateRsaKeyPair, issueCertificate, issueCrl } from '../trust/dev-pki.js';
 import type { DevelopmentCredential } from '../trust/dev-pki.js';
+import { checkInitPkiOptions } from '../policy/tooling-options.js';
 
 /** A client certificate to issue. */
 export interface DevelopmentClient {
@@ -79,6 +80,7 @@ export async function initDevelopmentPki(
   dir: string,
   options: InitDevelopmentPkiOptions = {},
 ): Promise<InitDevelopmentPkiResult> {
+  checkInitPkiOptions(options);
   const root = resolve(dir);
   const clients = options.clients ?? DEFAULT_CLIENTS;
   const dnsNames = options.serviceDnsNames ?? ['localhost'];
