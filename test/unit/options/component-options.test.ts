@@ -9,6 +9,8 @@ import {
   issuedTokenCredential,
 } from '../../../src/credentials/issued-jwt.js';
 import { issueToken } from '../../../src/credentials/sts.js';
+import { createUserStore } from '../../../src/credentials/user-store.js';
+import { usernameAuthenticator, usernameCredential } from '../../../src/credentials/username.js';
 import { certificateAuthenticator, certificateCredential } from '../../../src/credentials/x509.js';
 import { diagnoseCertificate } from '../../../src/doctor/diagnose.js';
 import { policyFromWsdl } from '../../../src/policy/wsdl.js';
@@ -261,6 +263,50 @@ describe('credential options', () => {
     expect(refusal(() => certificateAuthenticator({} as never)).option).toBe('trust');
     expect(() => certificateAuthenticator(trust)).not.toThrow();
   });
+});
+
+describe('UserName credential options', () => {
+  const users = createUserStore([], { secretProvider: () => undefined });
+  testEnumOptions([
+    {
+      option: 'options.passwordType',
+      allowed: ['PasswordText', 'PasswordDigest'],
+      build: (passwordType) =>
+        usernameCredential({ username: 'alice', password: 'pw', passwordType } as never),
+    },
+  ]);
+  testTypedOptions([
+    {
+      option: 'options.allowUnencryptedPasswordText',
+      bad: NOT_BOOLEAN,
+      good: [true, false],
+      build: (v) =>
+        usernameCredential({
+          username: 'alice',
+          password: 'pw',
+          passwordType: 'PasswordText',
+          allowUnencryptedPasswordText: v,
+        } as never),
+    },
+    {
+      option: 'options.allowPasswordText',
+      bad: NOT_BOOLEAN,
+      good: [true, false],
+      build: (v) => usernameAuthenticator({ validator: users, allowPasswordText: v } as never),
+    },
+    {
+      option: 'options.validator',
+      bad: [{}, undefined, () => undefined],
+      good: [users],
+      build: (v) => usernameAuthenticator({ validator: v } as never),
+    },
+    {
+      option: 'options.scrypt.N',
+      bad: NOT_POSITIVE,
+      good: [1024],
+      build: (N) => createUserStore([], { scrypt: { N } } as never),
+    },
+  ]);
 });
 
 describe('transport security options', () => {
