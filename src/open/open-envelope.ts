@@ -15,7 +15,7 @@ import type {
 import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
-import { checkOpenOptions } from '../policy/pipeline-options.js';
+import { checkMessageInput, checkOpenOptions } from '../policy/pipeline-options.js';
 import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -162,8 +162,10 @@ export function createOpener(options: OpenOptions): Opener {
     replayCache: options.replayCache,
     certificateCache: new CertificateCache(),
   };
-  const open = (message: string | Uint8Array): Promise<OpenResult> =>
-    openMessage(message, config, now());
+  const open = (message: string | Uint8Array): Promise<OpenResult> => {
+    checkMessageInput(message, 'message');
+    return openMessage(message, config, now());
+  };
   return Object.freeze({
     open,
     async openAndHandle<T>(

@@ -9,6 +9,7 @@ import {
   checkOptions,
   hasFields,
   hasMethods,
+  InvalidOptionError,
   isAny,
   isBoolean,
   isFunction,
@@ -125,3 +126,25 @@ export function checkOpenOptions(options: unknown): asserts options is OpenOptio
     replayCache: hasMethods('reserve'),
   });
 }
+
+/**
+ * Check what `open` or `secure` was given: a string or bytes (or, for `secure`, an xmldom
+ * Document). Anything else is caller misuse, thrown synchronously, never a rejection.
+ * @throws InvalidOptionError (a TypeError) naming the argument.
+ */
+export function checkMessageInput(input: unknown, name: string, allowDocument = false): void {
+  if (typeof input === 'string' || input instanceof Uint8Array) return;
+  const isDocument =
+    typeof input === 'object' &&
+    input !== null &&
+    (input as { readonly nodeType?: unknown }).nodeType === DOCUMENT_NODE;
+  if (allowDocument && isDocument) return;
+  throw new InvalidOptionError(
+    name,
+    `must be a string or a Uint8Array${allowDocument ? ' or a Document' : ''}; got ${
+      input === null ? 'null' : typeof input
+    }`,
+  );
+}
+
+const DOCUMENT_NODE = 9;

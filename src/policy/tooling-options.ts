@@ -80,6 +80,7 @@ export function checkInitPkiOptions(
     ),
     pfxPassphrase: isString(),
     organization: isString(),
+    createParents: isBoolean,
   });
 }
 
