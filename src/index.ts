@@ -16,6 +16,7 @@ export type {
   WssFaultCode,
   CertificateErrorCode,
 } from './errors.js';
+export { InvalidOptionError } from './policy/check-options.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';
 
