@@ -29,6 +29,7 @@ export type {
   PolicyErrorCode,
   GeneralErrorCode,
 } from './errors.js';
+export { InvalidOptionError } from './policy/check-options.js';
 export { toSoapFault } from './fault.js';
 export type { SoapFaultOptions } from './fault.js';
 

@@ -6,7 +6,21 @@
 import { PolicyError, reject } from '../errors.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore, ValidatedCertificate } from '../trust/validate.js';
-import type { IssuedTokenAuthenticatorOptions } from './issued-jwt.js';
+import type { IssuedTokenAuthenticatorOptions, TrustedIssuer } from './issued-jwt.js';
+import {
+  anyOf,
+  arrayOf,
+  checkOptions,
+  isBoolean,
+  isNumber,
+  isOptions,
+  isString,
+  oneOf,
+  required,
+} from '../policy/check-options.js';
+import type { OptionSpec } from '../policy/check-options.js';
+import { isCertificate } from '../policy/option-values.js';
+import { isTrustStore } from '../policy/pipeline-options.js';
 import {
   JWT_ALGORITHMS,
   certificateThumbprintS256,
@@ -32,9 +46,30 @@ export interface AuthenticatorConfig {
   readonly maxTokenLength: number;
 }
 
+/** Every {@link IssuedTokenAuthenticatorOptions} option and what it accepts. */
+const AUTHENTICATOR_OPTIONS: OptionSpec<IssuedTokenAuthenticatorOptions> = {
+  trustedIssuers: required(
+    arrayOf(
+      isOptions<TrustedIssuer>({
+        issuer: required(isString()),
+        certificates: required(arrayOf(isCertificate, { nonEmpty: true })),
+      }),
+      { nonEmpty: true },
+    ),
+  ),
+  audience: required(anyOf(isString(), arrayOf(isString(), { nonEmpty: true }))),
+  allowBearer: isBoolean,
+  algorithms: arrayOf(oneOf(JWT_ALGORITHMS), { nonEmpty: true }),
+  maxClockSkewSeconds: isNumber(),
+  requireSignedToken: isBoolean,
+  proofCertificateTrust: isTrustStore,
+  maxTokenLength: isNumber({ exclusiveMin: true, integer: true }),
+};
+
 export function resolveAuthenticatorOptions(
   options: IssuedTokenAuthenticatorOptions,
 ): AuthenticatorConfig {
+  checkOptions<IssuedTokenAuthenticatorOptions>(options, 'options', AUTHENTICATOR_OPTIONS);
   const issuers = new Map<string, readonly Certificate[]>();
   for (const entry of options.trustedIssuers) {
     if (typeof entry.issuer !== 'string' || entry.issuer === '') {

@@ -7,6 +7,8 @@ import type { KeyObject } from 'node:crypto';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
+import { checkOptions, isPrivateKey, isString, oneOf, required } from '../policy/check-options.js';
+import { isCertificate, KEY_REFERENCE_STYLES } from '../policy/option-values.js';
 import { authenticateIssuedToken, resolveAuthenticatorOptions } from './issued-jwt-verify.js';
 import { certificateThumbprintS256, decodeJwt, jwkMatchesKey } from './jwt.js';
 import type { DecodedJwt, JwtAlgorithm } from './jwt.js';
@@ -47,6 +49,12 @@ export interface IssuedTokenCredentialOptions {
  *   key or another key is given.
  */
 export function issuedTokenCredential(options: IssuedTokenCredentialOptions): SenderCredential {
+  checkOptions<IssuedTokenCredentialOptions>(options, 'options', {
+    token: required(isString()),
+    certificate: isCertificate,
+    privateKey: isPrivateKey,
+    keyReference: oneOf(KEY_REFERENCE_STYLES),
+  });
   const { token, certificate, privateKey } = options;
   const decoded = typeof token === 'string' ? decodeJwt(token.trim()) : undefined;
   if (!decoded) throw new TypeError('the issued token is not a compact JWT');

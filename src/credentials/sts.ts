@@ -9,6 +9,7 @@ import type { Certificate } from '../trust/certificate.js';
 import { loadPem, loadPfx } from './key-material.js';
 import { certificateThumbprintS256, isJwtAlgorithm, publicJwk, signJwt } from './jwt.js';
 import type { JwtAlgorithm } from './jwt.js';
+import { checkIssueTokenOptions } from '../policy/tooling-options.js';
 
 /**
  * How the token is bound to its holder:
@@ -78,6 +79,7 @@ const REGISTERED_CLAIMS = new Set(['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jt
  *   that is not the signing key's.
  */
 export function issueToken(options: IssueTokenOptions): string {
+  checkIssueTokenOptions(options);
   const { signingKey, signingCertificate } = options;
   const algorithm = checkSigningKey(signingKey, signingCertificate, options.algorithm);
   for (const [name, value] of [

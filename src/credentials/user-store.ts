@@ -11,6 +11,7 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
 import { computePasswordDigest } from '../wss/username-token.js';
 import type { PasswordDigestEvidence, UserValidation, UserValidator } from './username.js';
+import { checkUserStoreOptions } from '../policy/credential-options.js';
 
 /** scrypt cost parameters. */
 export interface ScryptParams {
@@ -184,6 +185,7 @@ export function createUserStore(
   users: readonly UserRecord[],
   options: UserStoreOptions = {},
 ): UserValidator {
+  checkUserStoreOptions(options);
   const scryptParams = checkParams(options.scrypt ?? {});
   const byName = new Map<string, StoredUser>();
   for (const user of users) {

@@ -32,6 +32,10 @@ import type {
   SenderCredential,
 } from './types.js';
 import { assertRsaPrivateKey, attachSigningCertificate } from './x509.js';
+import {
+  checkUsernameAuthenticatorOptions,
+  checkUsernameCredentialOptions,
+} from '../policy/credential-options.js';
 
 export type { PasswordType } from '../wss/username-token.js';
 
@@ -82,6 +86,7 @@ export interface UsernameCredentialOptions {
  * });
  */
 export function usernameCredential(options: UsernameCredentialOptions): SenderCredential {
+  checkUsernameCredentialOptions(options);
   const { username, password, passwordType, signWith } = options;
   if (typeof username !== 'string' || username.trim() === '' || username !== username.trim()) {
     throw new TypeError('username must be a non-empty string without surrounding spaces');
@@ -222,6 +227,7 @@ export interface UsernameAuthenticatorOptions {
  * @throws TypeError (at construction) for a bad number or a missing validator.
  */
 export function usernameAuthenticator(options: UsernameAuthenticatorOptions): ReceiverCredential {
+  checkUsernameAuthenticatorOptions(options);
   const validator = options.validator as UserValidator | undefined;
   if (typeof validator?.validate !== 'function') {
     throw new TypeError('usernameAuthenticator needs a validator');

@@ -8,6 +8,9 @@ import type { Certificate } from '../trust/certificate.js';
 import { certificateIdentity, describeIdentity } from '../trust/identity.js';
 import type { CertificateIdentity } from '../trust/identity.js';
 import type { TrustStore } from '../trust/validate.js';
+import { checkOptions, isPrivateKey, oneOf, required } from '../policy/check-options.js';
+import { isCertificate, KEY_REFERENCE_STYLES } from '../policy/option-values.js';
+import { isTrustStore } from '../policy/pipeline-options.js';
 import { createX509Token } from '../wss/binary-security-token.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
@@ -69,6 +72,17 @@ export function assertRsaPrivateKey(privateKey: KeyObject): void {
  * @throws TypeError when the key is not an RSA private key.
  */
 export function certificateCredential(options: CertificateCredentialOptions): SenderCredential {
+  // Other fields are allowed: a key pair as loaded (loadPem, a development credential).
+  checkOptions<CertificateCredentialOptions>(
+    options,
+    'options',
+    {
+      certificate: required(isCertificate),
+      privateKey: required(isPrivateKey),
+      keyReference: oneOf(KEY_REFERENCE_STYLES),
+    },
+    { allowUnknownKeys: true },
+  );
   const { certificate, privateKey } = options;
   assertRsaPrivateKey(privateKey);
   const style = options.keyReference ?? 'bst';
@@ -89,6 +103,7 @@ const IDENTITY_CACHE_SIZE = 1024;
  *   CertificateNotValidForPurpose).
  */
 export function certificateAuthenticator(trust: TrustStore): ReceiverCredential {
+  required(isTrustStore)(trust, 'trust');
   // The same clients sign message after message: describe each certificate once (reading its
   // names means parsing ASN.1 in JavaScript, the largest cost of a cached validation).
   const identities = new Map<string, CertificateIdentity>();

@@ -47,6 +47,7 @@ async function load(dir: string, stem: string): Promise<KeyMaterial> {
 export async function prepareCast(dir: string): Promise<DemoCast> {
   const pkiDir = join(dir, 'pki');
   const { created } = await initDevelopmentPki(pkiDir, {
+    createParents: true,
     serviceDnsNames: ['orders.localhost'],
     clients: [
       { name: 'alice', email: 'alice@example.com', upn: 'alice@wsseq.local' },

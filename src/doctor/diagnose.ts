@@ -11,6 +11,7 @@ import type { CertificatePurpose } from '../trust/path.js';
 import { RevocationChecker } from '../trust/revocation.js';
 import { readConstraints } from '../trust/extensions.js';
 import { TrustStore } from '../trust/validate.js';
+import { checkDiagnoseOptions } from '../policy/tooling-options.js';
 import {
   checkEndEntity,
   checkExtendedKeyUsage,
@@ -69,6 +70,7 @@ const MAX_PATH = 8;
 export async function diagnoseCertificate(
   options: DiagnoseCertificateOptions,
 ): Promise<CertificateFinding[]> {
+  checkDiagnoseOptions(options);
   const cert = options.certificate;
   const purpose = options.purpose ?? 'client';
   const at = options.at ?? new Date();

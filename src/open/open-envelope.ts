@@ -15,7 +15,7 @@ import type {
 import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
-import { checkOpenOptions } from '../policy/pipeline-options.js';
+import { checkMessageInput, checkOpenOptions } from '../policy/pipeline-options.js';
 import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -176,8 +176,10 @@ export function createOpener(options: OpenOptions): Opener {
     certificateCache: new CertificateCache(),
     understoodHeaders: parseUnderstoodHeaders(options.policy?.understoodHeaders),
   };
-  const open = (message: string | Uint8Array, openOptions?: OpenMessageOptions) =>
-    openMessage(message, config, now(), openOptions?.queueMessageId);
+  const open = (message: string | Uint8Array, openOptions?: OpenMessageOptions) => {
+    checkMessageInput(message, 'message');
+    return openMessage(message, config, now(), openOptions?.queueMessageId);
+  };
   return Object.freeze({
     open,
     ...(options.replayCache ? { replayCache: options.replayCache } : {}),

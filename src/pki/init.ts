@@ -6,10 +6,11 @@
  * or under a passphrase that the README states. Never deploy these certificates.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { exportPfx } from '../credentials/key-material.js';
 import { EKU, generateRsaKeyPair, issueCertificate, issueCrl } from '../trust/dev-pki.js';
 import type { DevelopmentCredential } from '../trust/dev-pki.js';
+import { checkInitPkiOptions } from '../policy/tooling-options.js';
 
 /** A client certificate to issue. */
 export interface DevelopmentClient {
@@ -37,6 +38,12 @@ export interface InitDevelopmentPkiOptions {
   readonly pfxPassphrase?: string;
   /** Organisation in every subject. Default `wsseq development`. */
   readonly organization?: string;
+  /**
+   * Create the directory's missing parent directories too (as `mkdir -p`). Default false: the
+   * directory itself is created, but its parent must exist, so that a mistyped path does not
+   * silently create a tree of directories.
+   */
+  readonly createParents?: boolean;
 }
 
 /** What {@link initDevelopmentPki} did. */
@@ -79,6 +86,7 @@ export async function initDevelopmentPki(
   dir: string,
   options: InitDevelopmentPkiOptions = {},
 ): Promise<InitDevelopmentPkiResult> {
+  checkInitPkiOptions(options);
   const root = resolve(dir);
   const clients = options.clients ?? DEFAULT_CLIENTS;
   const dnsNames = options.serviceDnsNames ?? ['localhost'];
@@ -88,6 +96,7 @@ export async function initDevelopmentPki(
   const names = fileNames(clients);
   const files = Object.fromEntries(names.map((n) => [n, join(root, n)]));
   const result = { dir: root, files, pfxPassphrase: passphrase };
+  await checkDirectory(root, options.createParents === true);
 
   if (options.force !== true) {
     const present = await existing(Object.values(files));
@@ -143,6 +152,26 @@ function fileNames(clients: readonly DevelopmentClient[]): string[] {
     out.push(`${stem}.pem`, `${stem}.key`, `${stem}.pfx`);
   }
   return out;
+}
+
+/**
+ * `dir` must be a directory or not exist; without `createParents`, its parent must exist.
+ * @throws TypeError otherwise (even with `force`: a file is never replaced by a directory).
+ */
+async function checkDirectory(dir: string, createParents: boolean): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (found) {
+    if (!found.isDirectory()) throw new TypeError(`${dir} exists and is not a directory`);
+    return;
+  }
+  if (createParents) return;
+  const parent = dirname(dir);
+  const parentFound = await stat(parent).catch(() => undefined);
+  if (!parentFound?.isDirectory()) {
+    throw new TypeError(
+      `the parent directory ${parent} does not exist: create it first (or use createParents, --parents)`,
+    );
+  }
 }
 
 async function existing(paths: readonly string[]): Promise<string[]> {

@@ -236,17 +236,40 @@ export function checkOptions<T>(
   }
   const known = Object.keys(spec);
   const record = value as Record<string, unknown>;
-  for (const key of rule.allowUnknownKeys === true ? [] : Object.keys(record)) {
-    if (!Object.hasOwn(spec, key)) {
-      throw new InvalidOptionError(
-        `${path}.${key}`,
-        `is not a known option (known: ${known.join(', ')})`,
-        known,
-      );
-    }
+  for (const key of Object.keys(record)) {
+    if (Object.hasOwn(spec, key)) continue;
+    // Where other fields are the caller's, a key that looks like a misspelled option is
+    // still refused (`keyRefernce`).
+    const near = known.find((k) => looksLike(k, key));
+    if (rule.allowUnknownKeys === true && near === undefined) continue;
+    throw new InvalidOptionError(
+      `${path}.${key}`,
+      `is not a known option${near === undefined ? '' : ` (did you mean ${near}?)`} (known: ${known.join(', ')})`,
+      known,
+    );
   }
   for (const key of known) {
     const check = (spec as Record<string, Checker>)[key];
     check?.(record[key], `${path}.${key}`);
   }
+}
+
+/** Same letters ignoring case, or at most two edits apart (for names of 5 or more letters). */
+function looksLike(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  if (Math.min(x.length, y.length) < 5 || Math.abs(x.length - y.length) > 2) return false;
+  let previous = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      current.push(
+        Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost),
+      );
+    }
+    previous = current;
+  }
+  return (previous[y.length] ?? 0) <= 2;
 }

@@ -5,7 +5,9 @@
  */
 import { ALGORITHM_SUITES } from './algorithms.js';
 import type { AlgorithmSuiteName } from './algorithms.js';
-import { enumValues } from './check-options.js';
+import { enumValues, isInstance } from './check-options.js';
+import type { Checker } from './check-options.js';
+import { Certificate } from '../trust/certificate.js';
 import type { KeyReferenceStyle } from '../wss/token-reference.js';
 
 /** Every algorithm suite name, from {@link ALGORITHM_SUITES} itself. */
@@ -27,3 +29,6 @@ export const SERVICE_KEY_REFERENCE_STYLES = enumValues<Exclude<KeyReferenceStyle
   'ski',
   'issuer-serial',
 ]);
+
+/** A certificate (the Certificate class). */
+export const isCertificate: Checker = isInstance('Certificate', (v) => v instanceof Certificate);

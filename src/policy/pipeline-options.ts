@@ -9,6 +9,7 @@ import {
   checkOptions,
   hasFields,
   hasMethods,
+  InvalidOptionError,
   isAny,
   isBoolean,
   isFunction,
@@ -22,7 +23,7 @@ import {
   enumValues,
 } from './check-options.js';
 import type { Checker } from './check-options.js';
-import { ALGORITHM_SUITE_NAMES } from './option-values.js';
+import { ALGORITHM_SUITE_NAMES, isCertificate } from './option-values.js';
 import type { OpenOptions } from '../open/open-envelope.js';
 import type { ServiceKey } from '../open/keys.js';
 import type { SecureOptions } from '../secure/secure-envelope.js';
@@ -32,7 +33,6 @@ import type {
   WcfProtectionOrder,
   WcfSecureOptions,
 } from '../secure/wcf-layout.js';
-import { Certificate } from '../trust/certificate.js';
 import { TrustStore } from '../trust/validate.js';
 import type { SecureConversationVersion } from '../wss/derived-key.js';
 
@@ -55,8 +55,8 @@ export const SECURE_CONVERSATION_VERSIONS = enumValues<SecureConversationVersion
   '1.3',
 ]);
 
-/** A certificate (the Certificate class). */
-export const isCertificate: Checker = isInstance('Certificate', (v) => v instanceof Certificate);
+/** A TrustStore. */
+export const isTrustStore: Checker = isInstance('TrustStore', (v) => v instanceof TrustStore);
 
 /** A sender credential plug-in (its `attach`). */
 export const isSenderCredential: Checker = hasMethods('attach');
@@ -117,7 +117,7 @@ export function checkWcfSecureOptions(options: unknown): asserts options is WcfS
 export function checkOpenOptions(options: unknown): asserts options is OpenOptions {
   checkOptions<OpenOptions>(options, 'options', {
     serviceKeys: arrayOf(isServiceKey),
-    trust: isInstance('TrustStore', (v) => v instanceof TrustStore),
+    trust: isTrustStore,
     credentials: arrayOf(isReceiverCredential),
     policy: isAny,
     now: isFunction,
@@ -126,3 +126,25 @@ export function checkOpenOptions(options: unknown): asserts options is OpenOptio
     replayCache: hasMethods('reserve'),
   });
 }
+
+/**
+ * Check what `open` or `secure` was given: a string or bytes (or, for `secure`, an xmldom
+ * Document). Anything else is caller misuse, thrown synchronously, never a rejection.
+ * @throws InvalidOptionError (a TypeError) naming the argument.
+ */
+export function checkMessageInput(input: unknown, name: string, allowDocument = false): void {
+  if (typeof input === 'string' || input instanceof Uint8Array) return;
+  const isDocument =
+    typeof input === 'object' &&
+    input !== null &&
+    (input as { readonly nodeType?: unknown }).nodeType === DOCUMENT_NODE;
+  if (allowDocument && isDocument) return;
+  throw new InvalidOptionError(
+    name,
+    `must be a string or a Uint8Array${allowDocument ? ' or a Document' : ''}; got ${
+      input === null ? 'null' : typeof input
+    }`,
+  );
+}
+
+const DOCUMENT_NODE = 9;

@@ -14,6 +14,7 @@ import { resolveReceiverPolicy, resolveSenderPolicy } from './policy.js';
 import type { ProtectionLevel, ProtectionOrder, ReceiverPolicy, SenderPolicy } from './policy.js';
 import { POLICY_NS, WSP_NAMESPACES } from './policy-ns.js';
 import { readSecurityRequirements } from './wsdl-assertions.js';
+import { checkPolicyFromWsdlOptions } from './tooling-options.js';
 import type {
   IssuedTokenRequirement,
   SecurityRequirements,
@@ -113,6 +114,7 @@ export function policyFromWsdl(
   wsdl: string | Uint8Array,
   options: PolicyFromWsdlOptions = {},
 ): PolicyFromWsdlResult {
+  checkPolicyFromWsdlOptions(options);
   const definitions = parseDefinitions(wsdl);
   const { binding, port } = selectBinding(definitions, options);
   const bindingName = attr(binding, null, 'name') ?? '';

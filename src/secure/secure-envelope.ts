@@ -10,7 +10,7 @@ import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import { KEY_TRANSPORT } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
-import { checkSecureOptions } from '../policy/pipeline-options.js';
+import { checkMessageInput, checkSecureOptions } from '../policy/pipeline-options.js';
 import type { ResolvedSenderPolicy, SenderPolicy } from '../policy/policy.js';
 import type { Certificate } from '../trust/certificate.js';
 import { createTimestamp } from '../wss/timestamp.js';
@@ -61,6 +61,7 @@ export function createSecurer(options: SecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
+      checkMessageInput(envelope, 'envelope', true);
       if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) {
         secureDocument(envelopeDocument(envelope), options, policy, now(), undefined);
         return serialize(envelope);

@@ -30,7 +30,7 @@ import type { AttachContext, SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
-import { checkWcfSecureOptions } from '../policy/pipeline-options.js';
+import { checkMessageInput, checkWcfSecureOptions } from '../policy/pipeline-options.js';
 import type { Certificate } from '../trust/certificate.js';
 import {
   DERIVED_KEY_TOKEN_TYPE,
@@ -180,6 +180,7 @@ export function createWcfSecurer(options: WcfSecureOptions): Securer {
   const now = options.now ?? (() => new Date());
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
+      checkMessageInput(envelope, 'envelope', true);
       const doc = envelopeDocument(envelope);
       secureWcf(doc, config, now());
       return serialize(doc);

@@ -36,11 +36,10 @@ import {
   withoutTransportProperties,
 } from './transport-security.js';
 import type { TransportCredential } from './transport-security.js';
+import { checkHttpsGatewayOptions } from './transport-options.js';
 
 /** IIS's client certificate settings. */
 export type ClientCertificateMode = 'Ignore' | 'Accept' | 'Require';
-
-const CLIENT_CERTIFICATE_MODES: readonly ClientCertificateMode[] = ['Ignore', 'Accept', 'Require'];
 
 export interface HttpsGatewayOptions {
   /** The gateway's TLS private key (KeyObject or PEM). */
@@ -114,10 +113,8 @@ class HttpFailure extends Error {
  * });
  */
 export async function createHttpsGateway(options: HttpsGatewayOptions): Promise<HttpsGateway> {
+  checkHttpsGatewayOptions(options);
   const mode = options.clientCertificate;
-  if (!(CLIENT_CERTIFICATE_MODES as readonly string[]).includes(mode)) {
-    throw new TypeError(`clientCertificate is Ignore, Accept or Require, not ${mode as string}`);
-  }
   if (mode !== 'Ignore' && !options.trust) {
     throw new TypeError(`clientCertificate ${mode} needs a trust store`);
   }

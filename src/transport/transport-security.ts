@@ -26,6 +26,7 @@ import { CertificateError, DecryptionError, PolicyError, reject } from '../error
 import type { ServiceKey } from '../open/keys.js';
 import { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
+import { checkProtectTransportOptions, checkVerifyTransportOptions } from './transport-options.js';
 
 /** Message properties transport security reads and writes. */
 export const TRANSPORT_PROPERTY = {
@@ -104,6 +105,7 @@ export function protectTransportMessage(
   body: Uint8Array,
   options: ProtectTransportOptions,
 ): ProtectedTransportMessage {
+  checkProtectTransportOptions(options);
   const { credential } = options;
   if (
     credential.privateKey.type !== 'private' ||
@@ -272,6 +274,7 @@ export async function verifyTransportMessage(
   message: TransportMessage,
   options: VerifyTransportOptions,
 ): Promise<VerifiedTransportMessage> {
+  checkVerifyTransportOptions(options);
   const props = message.properties;
   const signatureB64 = props[TRANSPORT_PROPERTY.signature];
   if (signatureB64 === undefined) {

@@ -6,7 +6,7 @@ import './reflect-polyfill.js';
 import { X509Certificate as NodeX509, createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import * as px from '@peculiar/x509';
-import { reject } from '../errors.js';
+import { isWsseqError, reject } from '../errors.js';
 
 /** One X.509 certificate. Immutable; cheap to compare by {@link Certificate.thumbprintSha256}. */
 export class Certificate {
@@ -17,6 +17,7 @@ export class Certificate {
   #peculiar: px.X509Certificate | undefined;
   #sha1: Buffer | undefined;
   #sha256: string | undefined;
+  #publicKey: KeyObject | undefined;
 
   private constructor(der: Buffer, node: NodeX509) {
     this.der = der;
@@ -53,29 +54,38 @@ export class Certificate {
     return first;
   }
 
-  /** @peculiar/x509's view, parsed on first use. */
+  /**
+   * @peculiar/x509's view, parsed on first use.
+   * @throws WsseqError `UnsupportedSecurityToken` when the certificate cannot be parsed so.
+   */
   get parsed(): px.X509Certificate {
-    this.#peculiar ??= new px.X509Certificate(this.der);
+    this.#peculiar ??= readPart('structure', () => new px.X509Certificate(this.der));
     return this.#peculiar;
   }
 
+  /**
+   * The subject public key.
+   * @throws WsseqError `UnsupportedSecurityToken` when the key cannot be decoded (a corrupted
+   *   algorithm identifier or key, an algorithm node:crypto does not know).
+   */
   get publicKey(): KeyObject {
-    return this.node.publicKey;
+    this.#publicKey ??= readPart('public key', () => this.node.publicKey);
+    return this.#publicKey;
   }
 
   /** Subject DN as RFC 4514 text (for example `CN=alice, O=Contoso`). */
   get subject(): string {
-    return rfc4514(this.parsed.subjectName);
+    return readPart('subject', () => rfc4514(this.parsed.subjectName));
   }
 
   /** Issuer DN as RFC 4514 text. */
   get issuer(): string {
-    return rfc4514(this.parsed.issuerName);
+    return readPart('issuer', () => rfc4514(this.parsed.issuerName));
   }
 
   /** Serial number as an unsigned decimal string (as X509SerialNumber carries it). */
   get serialNumberDecimal(): string {
-    return BigInt(`0x${this.node.serialNumber}`).toString(10);
+    return readPart('serial number', () => BigInt(`0x${this.node.serialNumber}`).toString(10));
   }
 
   /** Serial number as upper-case hex. */
@@ -105,8 +115,10 @@ export class Certificate {
 
   /** The subjectKeyIdentifier extension value, when present. */
   get subjectKeyIdentifier(): Buffer | undefined {
-    const ext = this.parsed.getExtension(px.SubjectKeyIdentifierExtension);
-    return ext ? Buffer.from(ext.keyId, 'hex') : undefined;
+    return readPart('subjectKeyIdentifier', () => {
+      const ext = this.parsed.getExtension(px.SubjectKeyIdentifierExtension);
+      return ext ? Buffer.from(ext.keyId, 'hex') : undefined;
+    });
   }
 
   /** True when both are the same certificate (same DER). */
@@ -128,6 +140,20 @@ export class Certificate {
   toPem(): string {
     const b64 = this.der.toString('base64').replace(/(.{64})/g, '$1\n');
     return `-----BEGIN CERTIFICATE-----\n${b64.trimEnd()}\n-----END CERTIFICATE-----\n`;
+  }
+}
+
+/**
+ * Read a part of a certificate with a library (node:crypto, @peculiar/x509): a certificate
+ * may come from a message, so what the library throws on its bytes is a rejection of the
+ * token, `UnsupportedSecurityToken` (the library's error kept as `cause`), never a raw error.
+ */
+function readPart<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    if (isWsseqError(cause)) throw cause;
+    throw reject('UnsupportedSecurityToken', `the certificate's ${what} cannot be read`, cause);
   }
 }
 

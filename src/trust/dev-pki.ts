@@ -7,6 +7,7 @@
  */
 import { EKU, generateRsaKeyPair, issueCertificate, issueCrl } from './issue.js';
 import type { DevelopmentCredential, DevelopmentCrl } from './issue.js';
+import { checkDevelopmentPkiOptions } from '../policy/tooling-options.js';
 
 export { EKU, generateRsaKeyPair, issueCertificate, issueCrl } from './issue.js';
 export type {
@@ -62,9 +63,9 @@ const DAY_MS = 86_400_000;
 export async function createDevelopmentPki(
   options: DevelopmentPkiOptions = {},
 ): Promise<DevelopmentPki> {
+  checkDevelopmentPkiOptions(options);
   const now = options.now ?? new Date();
   const days = options.validityDays ?? 365;
-  if (!Number.isFinite(days) || days <= 0) throw new TypeError('validityDays must be positive');
   const org = options.organization ?? 'wsseq development';
   const notBefore = new Date(now.getTime() - DAY_MS);
   const leafEnd = new Date(now.getTime() + days * DAY_MS);

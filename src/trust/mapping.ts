@@ -13,6 +13,19 @@
 import { CertificateError, reject } from '../errors.js';
 import type { Certificate } from './certificate.js';
 import { describeIdentity } from './identity.js';
+import {
+  anyOf,
+  arrayOf,
+  checkOptions,
+  InvalidOptionError,
+  isBoolean,
+  isOptions,
+  isString,
+  oneOf,
+  required,
+} from '../policy/check-options.js';
+import type { Checker, OptionSpec } from '../policy/check-options.js';
+import { isCertificate } from '../policy/option-values.js';
 
 /** The account a certificate maps to. */
 export interface MappedAccount {
@@ -49,11 +62,47 @@ export interface ManyToOneRule {
   /** A SAN rfc822Name (or, lacking one, a subject E attribute) matching this pattern. */
   readonly email?: FieldPattern;
   /** `allow` (default) maps to `account`; `deny` refuses the certificate (IIS "Refuse access"). */
-  readonly action?: 'allow' | 'deny';
+  readonly action?: MappingAction;
   /** Required for `allow`. */
   readonly account?: string;
   readonly roles?: readonly string[];
 }
+
+/** What a many-to-one rule does when it matches. */
+export type MappingAction = (typeof MAPPING_ACTIONS)[number];
+export const MAPPING_ACTIONS = ['allow', 'deny'] as const;
+
+const isPatterns: Checker = (value, path) => {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError(path, 'must be an object of attribute patterns');
+  }
+  for (const [k, v] of Object.entries(value)) isString()(v, `${path}.${k}`);
+};
+
+/** Every {@link IdentityMappingOptions} option and what it accepts. */
+const MAPPING_OPTIONS: OptionSpec<IdentityMappingOptions> = {
+  oneToOne: arrayOf(
+    isOptions<OneToOneMapping>({
+      certificate: required(anyOf(isCertificate, isString())),
+      account: required(isString()),
+      roles: arrayOf(isString()),
+    }),
+  ),
+  manyToOne: arrayOf(
+    isOptions<ManyToOneRule>({
+      name: isString(),
+      issuer: isPatterns,
+      subject: isPatterns,
+      upn: isString(),
+      email: isString(),
+      action: oneOf(MAPPING_ACTIONS),
+      account: isString(),
+      roles: arrayOf(isString()),
+    }),
+  ),
+  requireMapping: isBoolean,
+};
 
 export interface IdentityMappingOptions {
   readonly oneToOne?: readonly OneToOneMapping[];
@@ -95,6 +144,7 @@ interface CompiledRule {
  * });
  */
 export function createIdentityMapper(options: IdentityMappingOptions): IdentityMapper {
+  checkOptions<IdentityMappingOptions>(options, 'options', MAPPING_OPTIONS);
   const byDer: { der: Buffer; account: string; roles: readonly string[]; rule: string }[] = [];
   const byThumbprint = new Map<
     string,

@@ -3,6 +3,19 @@
  * construction.
  */
 import type { Certificate } from './certificate.js';
+import {
+  anyOf,
+  arrayOf,
+  checkOptions,
+  InvalidOptionError,
+  isFunction,
+  isInstance,
+  isNumber,
+  isString,
+  oneOf,
+} from '../policy/check-options.js';
+import type { Checker, OptionSpec } from '../policy/check-options.js';
+import { isCertificate } from '../policy/option-values.js';
 import { parseCrls } from './crl.js';
 import { RevocationChecker } from './revocation.js';
 import type { CrlFetcher } from './revocation.js';
@@ -15,8 +28,14 @@ import type { CrlFetcher } from './revocation.js';
  * - `None`: anything is accepted. **Dangerous: tests only.**
  * - `Custom`: only `customValidator` decides.
  */
-export type CertificateValidationMode =
-  'ChainTrust' | 'PeerTrust' | 'PeerOrChainTrust' | 'None' | 'Custom';
+export type CertificateValidationMode = (typeof VALIDATION_MODES)[number];
+export const VALIDATION_MODES = [
+  'ChainTrust',
+  'PeerTrust',
+  'PeerOrChainTrust',
+  'None',
+  'Custom',
+] as const;
 
 /**
  * Revocation checking of chain-trusted certificates.
@@ -27,7 +46,8 @@ export type CertificateValidationMode =
  * Offline and Online fail closed: a certificate for which no current CRL signed by its issuer
  * is available is rejected as `CertificateUntrusted` ("revocation status unknown").
  */
-export type RevocationMode = 'NoCheck' | 'Offline' | 'Online';
+export type RevocationMode = (typeof REVOCATION_MODES)[number];
+export const REVOCATION_MODES = ['NoCheck', 'Offline', 'Online'] as const;
 
 /** Options of a {@link TrustStore}. Checked once, at construction. */
 export interface TrustOptions {
@@ -79,10 +99,34 @@ export interface ValidatedCertificate {
   readonly trustedBy: 'chain' | 'peer' | 'none' | 'custom';
 }
 
-const MODES = new Set(['ChainTrust', 'PeerTrust', 'PeerOrChainTrust', 'None', 'Custom']);
-const REVOCATION_MODES = new Set(['NoCheck', 'Offline', 'Online']);
 const OID_RE = /^[0-2](\.\d+)+$/;
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+
+const isOid: Checker = (value, path) => {
+  if (value !== undefined && value !== null && (typeof value !== 'string' || !OID_RE.test(value))) {
+    throw new InvalidOptionError(path, 'must be an OID (such as 1.3.6.1.5.5.7.3.2) or null');
+  }
+};
+
+/** Every {@link TrustOptions} option and what it accepts. */
+const TRUST_OPTIONS: OptionSpec<TrustOptions> = {
+  validationMode: oneOf(VALIDATION_MODES),
+  trustedRoots: arrayOf(isCertificate),
+  intermediates: arrayOf(isCertificate),
+  trustedPeers: arrayOf(isCertificate),
+  revocationMode: oneOf(REVOCATION_MODES),
+  crls: arrayOf(
+    anyOf(
+      isString(),
+      isInstance('Uint8Array', (v) => v instanceof Uint8Array),
+    ),
+  ),
+  fetchCrl: isFunction,
+  requiredExtendedKeyUsage: isOid,
+  maxClockSkewSeconds: isNumber(),
+  cacheTtlSeconds: isNumber(),
+  customValidator: isFunction,
+};
 
 /** {@link TrustOptions} checked, with defaults applied. @internal */
 export interface ResolvedTrustOptions {
@@ -105,12 +149,9 @@ export interface ResolvedTrustOptions {
  * @internal
  */
 export function resolveTrustOptions(options: TrustOptions): ResolvedTrustOptions {
+  checkOptions<TrustOptions>(options, 'options', TRUST_OPTIONS);
   const mode = options.validationMode ?? 'ChainTrust';
   const revocation = options.revocationMode ?? 'NoCheck';
-  if (!MODES.has(mode)) throw new TypeError(`unknown validationMode ${mode}`);
-  if (!REVOCATION_MODES.has(revocation)) {
-    throw new TypeError(`unknown revocationMode ${revocation}`);
-  }
   const roots = options.trustedRoots ?? [];
   const peers = options.trustedPeers ?? [];
   if (mode === 'ChainTrust' && roots.length === 0) {
@@ -132,12 +173,9 @@ export function resolveTrustOptions(options: TrustOptions): ResolvedTrustOptions
     throw new TypeError('Online revocation checking needs fetchCrl');
   }
   const skew = options.maxClockSkewSeconds ?? 300;
-  if (!Number.isFinite(skew) || skew < 0) throw new TypeError('maxClockSkewSeconds must be >= 0');
   const ttl = options.cacheTtlSeconds ?? 60;
-  if (!Number.isFinite(ttl) || ttl < 0) throw new TypeError('cacheTtlSeconds must be >= 0');
   const eku =
     options.requiredExtendedKeyUsage === undefined ? CLIENT_AUTH : options.requiredExtendedKeyUsage;
-  if (eku !== null && !OID_RE.test(eku)) throw new TypeError(`not an OID: ${eku}`);
 
   const held = parseCrls(options.crls ?? []);
   const fetcher: CrlFetcher | undefined = revocation === 'Online' ? options.fetchCrl : undefined;

@@ -1,12 +1,11 @@
 import jsonwebtoken from 'jsonwebtoken';
 import { describe, expect, it } from 'vitest';
 import { issuedTokenCredential } from '../../../src/credentials/issued-jwt.js';
-import { createJwtToken } from '../../../src/credentials/jwt-token.js';
 import { certificateThumbprintS256 } from '../../../src/credentials/jwt.js';
 import { issueToken } from '../../../src/credentials/sts.js';
+import { createJwtToken } from '../../../src/credentials/jwt-token.js';
 import type { SenderCredential } from '../../../src/credentials/types.js';
 import { attachSigningCertificate } from '../../../src/credentials/x509.js';
-import type { TestCredential } from '../../helpers.js';
 import { TEST_NOW } from '../../helpers.js';
 import {
   AUDIENCE,
@@ -14,6 +13,7 @@ import {
   getStsFixture,
   hs256,
   rawJwt,
+  rawSender,
   secureHoK,
   secureWith,
   stsOpener,
@@ -22,21 +22,6 @@ import {
 import type { StsFixture } from './fixture.js';
 
 const now = Math.floor(TEST_NOW.getTime() / 1000);
-
-/** A sender that puts any token in the header and signs with `client`, optionally not the token. */
-function rawSender(token: string, client: TestCredential, signToken = true): SenderCredential {
-  return {
-    type: 'IssuedToken',
-    attach(ctx) {
-      const bst = createJwtToken(ctx.document, token, ctx.newId('JWT'));
-      ctx.security.appendChild(bst);
-      return {
-        signingKey: attachSigningCertificate(ctx, client.certificate, client.privateKey, 'bst'),
-        signedTokens: signToken ? [bst] : [],
-      };
-    },
-  };
-}
 
 function claims(f: StsFixture): Record<string, unknown> {
   return {

@@ -8,6 +8,8 @@ import type { IssuedTokenAuthenticatorOptions } from '../../../src/credentials/i
 import { issueToken } from '../../../src/credentials/sts.js';
 import type { IssueTokenOptions } from '../../../src/credentials/sts.js';
 import type { SenderCredential } from '../../../src/credentials/types.js';
+import { createJwtToken } from '../../../src/credentials/jwt-token.js';
+import { attachSigningCertificate } from '../../../src/credentials/x509.js';
 import { createOpener } from '../../../src/open/open-envelope.js';
 import type { OpenOptions, Opener } from '../../../src/open/open-envelope.js';
 import type { SenderPolicy } from '../../../src/policy/policy.js';
@@ -16,7 +18,7 @@ import { issueCertificate } from '../../../src/trust/dev-pki.js';
 import type { DevelopmentCredential } from '../../../src/trust/dev-pki.js';
 import { VALID_FROM, VALID_TO } from '../../fixtures/pki.js';
 import { TEST_NOW, getTestPki, orderEnvelope } from '../../helpers.js';
-import type { TestPki } from '../../helpers.js';
+import type { TestCredential, TestPki } from '../../helpers.js';
 
 export const ISSUER = 'https://sts.example/';
 export const AUDIENCE = 'urn:example:orders';
@@ -141,4 +143,23 @@ export function rawJwt(
 /** HMAC-SHA256 with `secret`, base64url (HS256). */
 export function hs256(secret: string): (input: string) => string {
   return (input) => createHmac('sha256', secret).update(input).digest('base64url');
+}
+
+/** A sender that puts any token in the header and signs with `client`, optionally not the token. */
+export function rawSender(
+  token: string,
+  client: TestCredential,
+  signToken = true,
+): SenderCredential {
+  return {
+    type: 'IssuedToken',
+    attach(ctx) {
+      const bst = createJwtToken(ctx.document, token, ctx.newId('JWT'));
+      ctx.security.appendChild(bst);
+      return {
+        signingKey: attachSigningCertificate(ctx, client.certificate, client.privateKey, 'bst'),
+        signedTokens: signToken ? [bst] : [],
+      };
+    },
+  };
 }
