@@ -56,6 +56,7 @@ export function checkUsernameAuthenticatorOptions(
   checkOptions<UsernameAuthenticatorOptions>(options, 'options', {
     validator: required(hasMethods('validate')),
     allowPasswordText: isBoolean,
+    requirePasswordType: isBoolean,
     allowUnprotectedToken: isBoolean,
     requireSignedToken: isBoolean,
     maxNonceAgeSeconds: isNumber(),

@@ -14,7 +14,7 @@ import { usernameAuthenticator, usernameCredential } from '../../../src/credenti
 import { certificateAuthenticator, certificateCredential } from '../../../src/credentials/x509.js';
 import { diagnoseCertificate } from '../../../src/doctor/diagnose.js';
 import { policyFromWsdl } from '../../../src/policy/wsdl.js';
-import { createMemoryQueue } from '../../../src/transport/queue/index.js';
+import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { createHttpsGateway } from '../../../src/transport/https-gateway.js';
 import { protectTransportMessage } from '../../../src/transport/transport-security.js';
 import { createIdentityMapper } from '../../../src/trust/mapping.js';
