@@ -32,7 +32,7 @@ input[type=text], input[type=password], select { font: inherit; padding: 4px 6px
 dl.facts { display: grid; grid-template-columns: 220px 1fr; gap: 4px 12px; background: #fff; border: 1px solid var(--line); padding: 12px; margin: 0; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
-pre.body { background: #fff; border: 1px solid var(--line); padding: 12px; overflow: auto; max-height: 320px; }
+pre.body { background: #fff; border: 1px solid var(--line); padding: 12px; overflow: auto; max-height: 320px; white-space: pre-wrap; word-break: break-all; }
 #chart { background: #fff; border: 1px solid var(--line); display: block; }
 .legend span { display: inline-block; margin-right: 16px; }
 .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; }
