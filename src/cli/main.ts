@@ -15,6 +15,8 @@ import { doctorCommand } from './doctor-command.js';
 import { pkiCommand } from './pki-command.js';
 import { stsCommand } from './sts-command.js';
 import { usersCommand } from './users-command.js';
+import { consoleCommand } from './console-command.js';
+import { queuesCommand } from './queues-command.js';
 
 export type { CliIo } from './io.js';
 export { EXIT } from './args.js';
@@ -26,6 +28,8 @@ const COMMANDS: readonly Command[] = [
   usersCommand,
   pkiCommand,
   doctorCommand,
+  queuesCommand,
+  consoleCommand,
 ];
 
 function topUsage(): string {
