@@ -25,6 +25,8 @@ let server: RunningConsole;
 let browser: BrowserContext;
 let page: Page;
 let file: string;
+/** Dialogs a script in the page opened (an alert from injected markup). */
+const dialogs: string[] = [];
 
 async function signIn(token: string): Promise<void> {
   await browser.clearCookies();
@@ -39,6 +41,7 @@ async function shot(name: string): Promise<void> {
 
 async function noScriptRan(): Promise<void> {
   expect(await page.evaluate('typeof window.__xss')).toBe('undefined');
+  expect(dialogs).toEqual([]);
 }
 
 describe.skipIf(!hasChromium)('console in a browser', () => {
@@ -58,6 +61,10 @@ describe.skipIf(!hasChromium)('console in a browser', () => {
     server = await startFixtureConsole(f, admin, file);
     browser = await launchBrowser();
     page = await browser.newPage();
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
   });
 
   afterAll(async () => {
@@ -119,7 +126,10 @@ describe.skipIf(!hasChromium)('console in a browser', () => {
       'SignatureInvalid',
     ]);
     // The signer's subject with markup is shown as text, and nothing ran.
+    // The subject as the library renders it (RFC 4514 escapes '<' and '>' with a backslash).
+    expect(await page.locator('#messages').textContent()).toContain('alert(1)\\</script\\>');
     expect(await page.locator('#messages').textContent()).toContain('<img src=x onerror=');
+    expect(await page.locator('#messages b').count()).toBe(0);
     expect(await page.locator('#messages').textContent()).toContain(SCRIPT_REASON);
     expect(await page.locator('#messages img').count()).toBe(0);
     expect(await page.locator('#messages script').count()).toBe(0);

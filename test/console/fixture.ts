@@ -19,6 +19,8 @@ import { prepareCast } from '../../src/demo/setup.js';
 import type { DemoCast } from '../../src/demo/setup.js';
 
 export const XSS = '<img src=x onerror="window.__xss=1">';
+/** Markup in a certificate subject (a DN value holds no '=', ',' or '+'). */
+export const XSS_SUBJECT = '<script>alert(1)</script><b>evil</b>';
 
 export function order(item: string): string {
   return (
@@ -99,7 +101,7 @@ export async function sendDemoMessages(f: Fixture, queue: QueueAdapter): Promise
   const { cast } = f;
   const now = Date.now();
   const evil = await issueCertificate({
-    subject: `CN=${XSS}, O=Evil`,
+    subject: `CN=${XSS_SUBJECT}, O=Evil`,
     notBefore: new Date(now - DAY),
     notAfter: new Date(now + 30 * DAY),
     eku: [EKU.clientAuth],
