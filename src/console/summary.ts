@@ -32,7 +32,10 @@ export interface SecuritySummary {
   readonly soap: boolean;
   readonly problem: string | undefined;
   readonly soapVersion: string | undefined;
-  /** Certificate, UserName, IssuedToken, Windows, or None (no Security header token). */
+  /**
+   * Certificate, UserName, IssuedToken, Windows, Encrypted (a token encrypted in the header,
+   * unreadable without the key), or None (no credential token).
+   */
   readonly credentialType: string;
   readonly signer: CertificateSummary | undefined;
   /** The UsernameToken's user name and password type (never the password). */
@@ -159,6 +162,9 @@ export function summarizeMessage(
       encryptedHeaderElements++;
     }
   }
+  // A credential token encrypted in the header (a UsernameToken, usually) cannot be named
+  // without decrypting.
+  if (credentialType === 'None' && encryptedHeaderElements > 0) credentialType = 'Encrypted';
   return {
     ...base,
     credentialType,
