@@ -24,14 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeMessage, publishOptions } from '../transport/queue/rabbitmq-message.js';
 import { recordedOutcome, withoutOutcome } from './record.js';
 import { ConsoleError, checkQueueName } from './types.js';
-import type {
-  ListOptions,
-  MessageSummary,
-  PeekedMessage,
-  QueueAdmin,
-  QueueKind,
-  QueueSummary,
-} from './types.js';
+import type { ListOptions, PeekedMessage, QueueAdmin, QueueKind, QueueSummary } from './types.js';
 
 /** Options of {@link openRabbitAdmin}. */
 export interface RabbitAdminOptions {
@@ -209,14 +202,8 @@ export async function openRabbitAdmin(options: RabbitAdminOptions): Promise<Queu
       }
       return out;
     },
-    async listMessages(queue: string, listOptions: ListOptions = {}): Promise<MessageSummary[]> {
-      const all = await scan(queue, Math.min(listOptions.limit ?? 200, limit));
-      return all.map((m): MessageSummary => {
-        const summary: MessageSummary & { body?: Buffer } = { ...m };
-        delete summary.body;
-        return summary;
-      });
-    },
+    listMessages: (queue: string, listOptions: ListOptions = {}): Promise<PeekedMessage[]> =>
+      scan(queue, Math.min(listOptions.limit ?? 200, limit)),
     async peek(queue: string, id: string): Promise<PeekedMessage | undefined> {
       return (await scan(queue, limit)).find((m) => m.id === id);
     },

@@ -175,7 +175,9 @@ export function openSqliteAdmin(options: SqliteAdminOptions): QueueAdmin {
     listMessages: (queue: string, listOptions: ListOptions = {}) =>
       Promise.resolve().then(() => {
         const at = now();
-        return sql.list.all(queue, listOptions.limit ?? 200).map((row) => summarize(row, at));
+        return sql.list
+          .all(queue, listOptions.limit ?? 200)
+          .map((row): PeekedMessage => ({ ...summarize(row, at), body: row.body }));
       }),
     peek: (queue: string, id: string) =>
       Promise.resolve().then((): PeekedMessage | undefined => {

@@ -248,8 +248,7 @@ function createApp(options: ConsoleOptions, authority: Authority): Hono<Env> {
       for (const m of await admin.listMessages(name)) {
         if (m.code !== undefined) codes.add(m.code);
         if (code !== undefined && m.code !== code) continue;
-        const peeked = await admin.peek(name, m.id);
-        messages.push(withSender(m, peeked?.body));
+        messages.push(withSender(m, m.body));
       }
     }
     const heading = queue === undefined ? 'Rejected messages' : `Messages in ${queue}`;

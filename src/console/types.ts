@@ -72,8 +72,8 @@ export interface QueueAdmin {
   readonly backend: 'sqlite' | 'rabbitmq';
   /** Every queue family the store knows of, by name. */
   listQueues(): Promise<QueueSummary[]>;
-  /** Messages of one queue (main, poison or dead-letter), oldest first. */
-  listMessages(queue: string, options?: ListOptions): Promise<MessageSummary[]>;
+  /** Messages of one queue (main, poison or dead-letter), oldest first, with their bytes. */
+  listMessages(queue: string, options?: ListOptions): Promise<PeekedMessage[]>;
   /** One message with its bytes, without settling or changing it; undefined if absent. */
   peek(queue: string, id: string): Promise<PeekedMessage | undefined>;
   /**
