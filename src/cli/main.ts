@@ -15,6 +15,8 @@ import { doctorCommand } from './doctor-command.js';
 import { pkiCommand } from './pki-command.js';
 import { stsCommand } from './sts-command.js';
 import { usersCommand } from './users-command.js';
+import { consoleCommand } from './console-command.js';
+import { queuesCommand } from './queues-command.js';
 import { didYouMean } from './suggest.js';
 
 export type { CliIo } from './io.js';
@@ -27,6 +29,8 @@ const COMMANDS: readonly Command[] = [
   usersCommand,
   pkiCommand,
   doctorCommand,
+  queuesCommand,
+  consoleCommand,
 ];
 
 function topUsage(): string {
