@@ -219,8 +219,8 @@ export interface StreamedDigest {
 
 export interface VerifyContext {
   readonly ids: IdIndex;
-  /** Refuse comments inside signed content (they hide text from c14n). */
-  readonly allowComments: boolean;
+  /** Refuse comments inside signed content (c14n without comments does not cover them). */
+  readonly refuseComments: boolean;
   /** Canonical forms and digests shared by every signature of one message. */
   readonly digests?: DigestCache;
 }
@@ -353,7 +353,7 @@ export function verifySignature(
     const { digest, hadComments } = ctx.digests
       ? ctx.digests.digestOf(target, ref.c14n, hash)
       : digestFromTree(target, ref.c14n, hash);
-    if (hadComments && !ctx.allowComments) {
+    if (hadComments && ctx.refuseComments) {
       throw reject('PolicyViolation', `signed element ${target.tagName} contains a comment`);
     }
     if (digest.length !== ref.digestValue.length || !timingSafeEqual(digest, ref.digestValue)) {

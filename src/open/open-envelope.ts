@@ -31,6 +31,7 @@ import { parseMessage } from './parse-message.js';
 import type { ParsedMessage } from './parse-message.js';
 import { processSecurityHeader } from './process-header.js';
 import type { ProcessedHeader } from './process-header.js';
+import { stripComments } from './strip-comments.js';
 import { checkMustUnderstand, parseUnderstoodHeaders } from './must-understand.js';
 import { NO_RESERVATION, replayExpiry, reserveReplayKeys } from './replay.js';
 
@@ -290,8 +291,16 @@ async function openMessage(
   // for serializing a large envelope. A Body held as text is built as elements only when the
   // DOM is read; its text is the Body as digested.
   const streamed = msg.bodyContent.current;
+  // What was signed carries no comments (c14n without comments does not cover them): the
+  // signed parts the application reads are stripped of them, once, when first read.
+  const covered = header.signatures.flatMap((s) => s.verified.covered);
+  let clean = false;
   const built = (): ParsedMessage => {
-    streamed?.materialize();
+    if (!clean) {
+      streamed?.materialize();
+      for (const el of covered) stripComments(el);
+      clean = true;
+    }
     return msg;
   };
   let envelopeText: string | undefined;
@@ -312,7 +321,7 @@ async function openMessage(
     },
     get body() {
       return (bodyText ??=
-        streamed && !streamed.built ? streamed.canonicalText() : serialize(msg.soap.body));
+        streamed && !streamed.built ? streamed.canonicalText() : serialize(built().soap.body));
     },
     get document() {
       return built().document;

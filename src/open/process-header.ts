@@ -142,7 +142,7 @@ export function processSecurityHeader(
       const key = signer.kind === 'x509' ? signer.certificate.publicKey : signer.key;
       const verified = verifySignature(parsed, key, {
         ids: msg.ids,
-        allowComments: policy.allowComments,
+        refuseComments: policy.refuseComments,
         digests,
       });
       signatures.push({ verified, signer });

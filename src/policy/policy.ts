@@ -138,8 +138,16 @@ export interface ReceiverPolicy {
   /** Limits on the message. */
   readonly limits?: Partial<MessageLimits>;
   /**
-   * DANGEROUS: accept comments inside signed content. Exclusive c14n drops them, so text a
-   * consumer reads can differ from what was signed. Default false.
+   * Refuse (`PolicyViolation`) a message with comments inside signed content. By default such
+   * a message is accepted: exclusive c14n without comments does not cover comments, so the
+   * signature is valid, and the signed parts handed to the application (the Body, signed
+   * headers, `document`, `envelope`) carry no comments: every consumer reads the text that was
+   * signed (`bo<!---->b` reads `bob`). Default false.
+   */
+  readonly refuseComments?: boolean;
+  /**
+   * Kept for compatibility: comments inside signed content are accepted (and removed) by
+   * default now. `false`, given explicitly, refuses them as {@link refuseComments} does.
    */
   readonly allowComments?: boolean;
   /**
@@ -239,6 +247,7 @@ export const RECEIVER_POLICY_OPTIONS: OptionSpec<ReceiverPolicy> = {
   requireAddressTo: isString(),
   limits: isOptions(LIMIT_OPTIONS),
   allowComments: isBoolean,
+  refuseComments: isBoolean,
   allowInsecureAlgorithms: isBoolean,
   understoodHeaders: arrayOf(isString()),
   relaxations: isOptions<BspRelaxations>({
@@ -315,7 +324,8 @@ export interface ResolvedReceiverPolicy {
   readonly actor: string | undefined;
   readonly requireAddressTo: string | undefined;
   readonly limits: MessageLimits;
-  readonly allowComments: boolean;
+  /** Refuse comments inside signed content (see {@link ReceiverPolicy.refuseComments}). */
+  readonly refuseComments: boolean;
   readonly relaxations: Required<BspRelaxations>;
 }
 
@@ -404,7 +414,7 @@ export function resolveReceiverPolicy(
     actor: policy.actor,
     requireAddressTo: policy.requireAddressTo,
     limits,
-    allowComments: policy.allowComments === true,
+    refuseComments: policy.refuseComments === true || policy.allowComments === false,
     relaxations: Object.freeze({
       allowMissingEncodingType: policy.relaxations?.allowMissingEncodingType === true,
       allowMissingValueType: policy.relaxations?.allowMissingValueType === true,

@@ -112,14 +112,17 @@ describe('a decrypted Body kept as text', () => {
     );
   });
 
-  it('refuses a comment inside signed decrypted content by default; allowed, the Body has none', async () => {
+  it('accepts a comment inside signed decrypted content and hands over the Body without it; refuseComments refuses it', async () => {
     const pki = await getTestPki();
     const commented = `<m:PlaceOrder ${M}><m:Item>wid<!---->get</m:Item></m:PlaceOrder>`;
     const wire = build(pki, ITEM, commented);
-    await expectRejected(testOpener(pki).open(wire), 'PolicyViolation');
-    const result = await testOpener(pki, { allowComments: true }).open(wire);
+    await expectRejected(testOpener(pki, { refuseComments: true }).open(wire), 'PolicyViolation');
+    const result = await testOpener(pki).open(wire);
     expect(result.body).toContain('<m:Item>widget</m:Item>');
     expect(result.body).not.toContain('<!--');
+    const item = result.bodyElement.getElementsByTagNameNS('urn:example:orders', 'Item').item(0);
+    expect(item?.firstChild?.nodeValue).toBe('widget');
+    expect(result.envelope).not.toContain('<!--');
   });
 });
 
