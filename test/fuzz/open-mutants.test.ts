@@ -9,12 +9,9 @@
  *   original's.
  * WSSEQ_FUZZ_SEED and WSSEQ_FUZZ_COUNT run another or a larger campaign.
  *
- * KNOWN DEFECT (found by this campaign; src/ is another engineer's area): a
- * BinarySecurityToken whose certificate parses but whose public key does not decode makes
- * `open` throw Node's raw OpenSSL error (ERR_OSSL_EVP_DECODE_ERROR, from
- * Certificate.publicKey in process-header) instead of a WsseqError. Such rejections are
- * counted apart, matched narrowly by that code, and a deterministic reproduction below is
- * marked `it.fails`: when the defect is fixed it fails, and this exclusion goes.
+ * Found by this campaign and fixed: a BinarySecurityToken whose certificate parses but whose
+ * public key does not decode made `open` throw Node's raw OpenSSL error
+ * (ERR_OSSL_EVP_DECODE_ERROR) instead of a WsseqError; a deterministic reproduction is below.
  */
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../src/dsig/c14n.js';
@@ -71,16 +68,6 @@ interface Outcome {
   readonly accepted: number;
   readonly codes: Map<string, number>;
   readonly failures: string[];
-  readonly knownDefects: number;
-}
-
-/** The known defect above: Node's OpenSSL decode error escaping from open. */
-function isKnownDefect(err: unknown): boolean {
-  return (
-    !(err instanceof WsseqError) &&
-    err instanceof Error &&
-    (err as Error & { code?: unknown }).code === 'ERR_OSSL_EVP_DECODE_ERROR'
-  );
 }
 
 async function campaign(originals: readonly Original[], count: number): Promise<Outcome> {
@@ -88,7 +75,6 @@ async function campaign(originals: readonly Original[], count: number): Promise<
   const codes = new Map<string, number>();
   const failures: string[] = [];
   let accepted = 0;
-  let knownDefects = 0;
   for (let i = 0; i < count; i++) {
     const o = originals[i % originals.length];
     if (!o) break;
@@ -107,9 +93,7 @@ async function campaign(originals: readonly Original[], count: number): Promise<
         failures.push(`${what}: accepted with a different Body`);
       }
     } catch (err) {
-      if (isKnownDefect(err)) {
-        knownDefects++;
-      } else if (!(err instanceof WsseqError) || typeof err.code !== 'string') {
+      if (!(err instanceof WsseqError) || typeof err.code !== 'string') {
         failures.push(`${what}: threw ${(err as Error).name}: ${(err as Error).message}`);
       } else {
         codes.set(err.code, (codes.get(err.code) ?? 0) + 1);
@@ -118,7 +102,7 @@ async function campaign(originals: readonly Original[], count: number): Promise<
     const ms = performance.now() - t;
     if (ms > bound) failures.push(`${what}: took ${ms.toFixed(0)} ms (bound ${bound.toFixed(0)})`);
   }
-  return { accepted, codes, failures, knownDefects };
+  return { accepted, codes, failures };
 }
 
 describe('open under mutation', () => {
@@ -133,13 +117,12 @@ describe('open under mutation', () => {
     expect(outcome.failures.slice(0, 10)).toEqual([]);
     // The campaign really exercised the receiver: most mutants are refused, for many reasons.
     const refused = [...outcome.codes.values()].reduce((a, b) => a + b, 0);
-    expect(refused + outcome.accepted + outcome.knownDefects).toBe(COUNT);
+    expect(refused + outcome.accepted).toBe(COUNT);
     expect(refused).toBeGreaterThan(COUNT / 2);
     expect(outcome.codes.size).toBeGreaterThan(4);
   }, 240_000);
 
-  // KNOWN DEFECT (see the top of the file): remove `.fails` once open maps it to a WsseqError.
-  it.fails('refuses a certificate whose public key does not decode with a WsseqError', async () => {
+  it('refuses a certificate whose public key does not decode with a WsseqError', async () => {
     const pki = await getTestPki();
     const policy: SenderPolicy = { protectionLevel: 'Sign' };
     const wire = secureAs(pki, orderEnvelope('1.1'), policy);
