@@ -343,6 +343,7 @@ function requireContractCredential(
     Certificate: trust !== undefined,
     UserName: flags.users !== undefined,
     IssuedToken: flags['sts-cert'] !== undefined,
+    Windows: false,
   };
   const asked = contract.credentialType;
   if (asked === 'None' || accepted[asked]) return;
@@ -350,6 +351,7 @@ function requireContractCredential(
     Certificate: '--trust (or --peer)',
     UserName: '--users FILE',
     IssuedToken: '--sts-cert FILE --sts-issuer URI --audience URI',
+    Windows: 'a Kerberos keytab (the library: kerberosAuthenticator; not yet in the CLI)',
   };
   throw new UsageError(
     `--wsdl binding ${contract.binding} asks for a ${asked} credential: give ${give[asked]}`,
