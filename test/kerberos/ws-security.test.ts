@@ -18,6 +18,7 @@ import { acquireServiceTicket } from '../../src/kerberos/initiator.js';
 import type { IssuedTicket } from '../../src/kerberos/kdc.js';
 import { createOpener } from '../../src/open/open-envelope.js';
 import type { ReceiverPolicy } from '../../src/policy/policy.js';
+import type { IdentityMappingOptions } from '../../src/trust/mapping.js';
 import { createMemoryReplayCache } from '../../src/replay/memory.js';
 import { createSecurer } from '../../src/secure/secure-envelope.js';
 import { openSqliteQueue } from '../../src/transport/queue/sqlite-queue.js';
@@ -106,6 +107,43 @@ describe.skipIf(skip !== undefined)('Windows credential (Kerberos) against MIT k
       }
     });
   }
+
+  it('identity mapping through the host: the principal maps one-to-one and many-to-one', async () => {
+    const mapped = async (name: string, mapping: IdentityMappingOptions) => {
+      const queue = openSqliteQueue({ file: join(dir, 'q.sqlite'), name });
+      try {
+        await createClient({
+          queue,
+          mode: 'Message',
+          securer: createKerberosSecurer({ ticket }),
+        }).send(orderEnvelope());
+        const run = await runService(
+          {
+            queue,
+            mode: 'Message',
+            opener: opener(),
+            mapping,
+            receiveWaitMs: 50,
+            retryDelayMs: 10,
+          },
+          1,
+        );
+        return run.handled[0]?.context;
+      } finally {
+        await queue.close();
+      }
+    };
+    const one = await mapped('krb-map-1', {
+      oneToOne: [{ principal: CLIENT, account: 'CORP\\alice', roles: ['buyer'] }],
+    });
+    expect(one?.identity?.name).toBe('CORP\\alice');
+    expect(one?.identity?.roles).toEqual(['buyer']);
+    const many = await mapped('krb-map-2', {
+      manyToOne: [{ principal: '*@QUEUE.TEST', account: 'CORP\\queue-users' }],
+    });
+    expect(many?.account?.rule).toBe('many-to-one:0');
+    expect(many?.identity?.name).toBe('CORP\\queue-users');
+  });
 
   it('layouts: WCF (derived keys) and WSS4J (the Kerberos key directly), by reference and by SHA-1', async () => {
     const cases: Partial<KerberosSecureOptions>[] = [
