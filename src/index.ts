@@ -220,3 +220,20 @@ export type {
 } from './trust/mapping.js';
 export { runDemo } from './demo/run-demo.js';
 export type { DemoOptions, DemoSummary } from './demo/run-demo.js';
+
+// --- The Windows credential (Kerberos, WS-Security Kerberos Token Profile 1.1) -------------
+// Pure TypeScript on node:crypto: no native module, no helper process.
+export { kerberosAuthenticator } from './credentials/kerberos.js';
+export type { KerberosAuthenticatorOptions } from './credentials/kerberos.js';
+export { createKerberosSecurer } from './credentials/kerberos-secure.js';
+export type { KerberosSecureOptions } from './credentials/kerberos-secure.js';
+export { KERBEROS_VALUE_TYPE } from './credentials/kerberos-token.js';
+export type { KerberosKeyReference } from './credentials/kerberos-token.js';
+export { acquireServiceTicket, createApReq } from './kerberos/initiator.js';
+export type { ServiceTicketOptions, ApReqToken } from './kerberos/initiator.js';
+export type { IssuedTicket } from './kerberos/kdc.js';
+export type { KerberosKey } from './kerberos/crypto.js';
+export { readKeytab, parseKeytab } from './kerberos/keytab.js';
+export type { KeytabEntry } from './kerberos/keytab.js';
+export type { Principal } from './kerberos/messages.js';
+export type { TokenKey } from './credentials/types.js';
