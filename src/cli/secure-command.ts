@@ -35,6 +35,11 @@ import {
   credentialHint,
 } from './client-credential.js';
 import type { CliIo } from './io.js';
+import {
+  KERBEROS_SECURE_FLAGS,
+  KERBEROS_SECURE_USAGE,
+  kerberosSecurer,
+} from './kerberos-option.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 /** Every algorithm suite name, in the library's order. */
@@ -124,6 +129,7 @@ Policy:
   --ttl SECONDS         Timestamp lifetime (default 300; 0: no Expires)
   --now ISO-8601        the instant to stamp instead of the clock
 
+${KERBEROS_SECURE_USAGE}
 ${WSDL_USAGE}                        (a UserName or IssuedToken binding needs the credential
                         flags above; a binding with sp:HashPassword selects --digest)
   -h, --help            show this help
@@ -156,6 +162,7 @@ const FLAGS = {
   ttl: { type: 'string' },
   now: { type: 'string' },
   ...WSDL_FLAGS,
+  ...KERBEROS_SECURE_FLAGS,
 } as const;
 
 type SecureFlags = FlagValues<typeof FLAGS>;
@@ -171,6 +178,23 @@ export const secureCommand: Command = {
 async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const inPath = required(flags.in, 'in');
+  if (flags.kerberos !== undefined) {
+    const now = flags.now === undefined ? undefined : instant(flags.now, 'now');
+    const kerberos = await kerberosSecurer(flags, io, {
+      suite: flags.suite === undefined ? undefined : oneOf(flags.suite, SUITE_NAMES, 'suite'),
+      allowInsecure: flags['allow-insecure'] === true,
+      signOnly: flags['sign-only'] === true,
+      ttl: flags.ttl === undefined ? undefined : seconds(flags.ttl, 'ttl'),
+      now,
+    });
+    const input = await readFlagFile(io, 'in', inPath, true);
+    await writeOutput(
+      io,
+      flags.out,
+      loadOrFail(`--in ${inPath}`, () => kerberos.secure(input)),
+    );
+    return EXIT.ok;
+  }
   const chosen = chosenCredential(flags);
   const contract = await readContract(flags, io, flags['allow-insecure'] === true);
   if (contract) warnOnOtherCredential(contract, chosen, io);

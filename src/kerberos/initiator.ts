@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { reject } from '../errors.js';
 import { ENCTYPE_NAME, encrypt, isSupportedEnctype, randomKey } from './crypto.js';
 import type { KerberosKey } from './crypto.js';
-import { readCredentialCache } from './ccache.js';
+import { defaultCredentialCachePath, readCredentialCache } from './ccache.js';
 import { frameInitialContextToken, GSS_CHECKSUM_TYPE, GSS_FLAG, gssChecksum } from './gss.js';
 import { kdcFailure, requestInitialTicket, requestServiceTicket } from './kdc.js';
 import type { IssuedTicket } from './kdc.js';
@@ -37,6 +37,8 @@ export interface ServiceTicketOptions {
   readonly now?: () => Date;
   /** KDC timeout in milliseconds. Default 10000. */
   readonly timeoutMs?: number;
+  /** Where KRB5_CONFIG and KRB5CCNAME are read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -46,7 +48,8 @@ export interface ServiceTicketOptions {
  *   principal, wrong key), `UnsupportedAlgorithm` when only rc4/DES keys are available.
  */
 export async function acquireServiceTicket(options: ServiceTicketOptions): Promise<IssuedTicket> {
-  const config = readKrb5Config();
+  const env = options.env ?? process.env;
+  const config = readKrb5Config(env);
   const server = parsePrincipal(options.servicePrincipal, config.defaultRealm);
   const now = (options.now ?? (() => new Date()))();
   const kdcsOf = (realm: string): readonly string[] => {
@@ -70,7 +73,7 @@ export async function acquireServiceTicket(options: ServiceTicketOptions): Promi
       if (keys.length === 0) throw new TypeError(`the keytab has no key for ${options.principal}`);
       tgt = await requestInitialTicket(client, keys, { ...exchange, kdcs: kdcsOf(client.realm) });
     } else {
-      const cache = readCredentialCache(options.credentialCache);
+      const cache = readCredentialCache(options.credentialCache ?? defaultCredentialCachePath(env));
       const valid = cache.credentials.filter(
         (c) => c.endTime > now && c.startTime <= new Date(now.getTime() + 300_000),
       );
