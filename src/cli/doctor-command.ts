@@ -20,7 +20,11 @@ import {
 } from './args.js';
 import type { Command } from './args.js';
 import type { CliIo } from './io.js';
-
+import {
+  KERBEROS_DOCTOR_FLAGS,
+  KERBEROS_DOCTOR_USAGE,
+  runKerberosDoctor,
+} from './kerberos-option.js';
 const USAGE = `Usage: wsseq doctor (--cert FILE [--key FILE] | --pfx FILE) [--passphrase-env VAR]
                     [--trust FILE]... [--intermediate FILE]... [--crl FILE]...
                     [--purpose client|service] [--host NAME] [--now ISO-8601] [--json]
@@ -51,6 +55,7 @@ Purpose:
   --now ISO-8601        judge at this instant instead of now
   --json                print the findings as JSON instead of a report
 
+${KERBEROS_DOCTOR_USAGE}
   -h, --help            show this help
 
 Exit status: 0 usable, 1 not usable (the report says why), 2 usage error.
@@ -72,6 +77,7 @@ const FLAGS = {
   host: { type: 'string' },
   now: { type: 'string' },
   json: { type: 'boolean' },
+  ...KERBEROS_DOCTOR_FLAGS,
 } as const;
 
 /** `wsseq doctor`. */
@@ -86,6 +92,8 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const purpose = oneOf(flags.purpose ?? 'client', ['client', 'service'] as const, 'purpose');
   const at = flags.now === undefined ? new Date() : instant(flags.now, 'now');
+  const kerberos = runKerberosDoctor(flags, io, at);
+  if (kerberos !== undefined) return kerberos;
   const passphrase = passphraseFrom(io, flags['passphrase-env']);
   let certificate: Certificate;
   let chain: readonly Certificate[];

@@ -6,6 +6,7 @@
 import { kerberosAuthenticator } from '../credentials/kerberos.js';
 import { createKerberosSecurer } from '../credentials/kerberos-secure.js';
 import type { ReceiverCredential } from '../credentials/types.js';
+import { diagnoseKerberos } from '../doctor/kerberos.js';
 import { isWsseqError } from '../errors.js';
 import { acquireServiceTicket } from '../kerberos/initiator.js';
 import type { AlgorithmSuiteName } from '../policy/algorithms.js';
@@ -117,4 +118,51 @@ export async function kerberosReceiver(
       ...(maxClockSkewSeconds === undefined ? {} : { maxClockSkewSeconds }),
     }),
   );
+}
+
+/** `doctor`'s Kerberos flags. */
+export const KERBEROS_DOCTOR_FLAGS = {
+  keytab: { type: 'string' },
+  'service-principal': { type: 'string' },
+  ccache: { type: 'string' },
+} as const;
+
+export const KERBEROS_DOCTOR_USAGE = `Kerberos (instead of a certificate):
+  --keytab FILE         a service keytab: readable, a key for --service-principal, AES keys
+  --service-principal NAME  the principal the keytab must serve (HTTP/host@REALM)
+  --ccache FILE         a sender's credential cache: a TGT, not expired, this clock not
+                        behind the KDC's
+`;
+
+/**
+ * `wsseq doctor --keytab/--ccache`: print the findings.
+ * @returns undefined when no Kerberos flag was given, else the exit status.
+ */
+export function runKerberosDoctor(
+  flags: {
+    readonly keytab?: string | undefined;
+    readonly 'service-principal'?: string | undefined;
+    readonly ccache?: string | undefined;
+    readonly json?: boolean | undefined;
+  },
+  io: CliIo,
+  now: Date,
+): number | undefined {
+  onlyWith(flags, ['service-principal'], 'keytab');
+  if (flags.keytab === undefined && flags.ccache === undefined) return undefined;
+  const findings = diagnoseKerberos({
+    now,
+    ...(flags.keytab === undefined ? {} : { keytab: flags.keytab }),
+    ...(flags['service-principal'] === undefined
+      ? {}
+      : { servicePrincipal: flags['service-principal'] }),
+    ...(flags.ccache === undefined ? {} : { credentialCache: flags.ccache }),
+  });
+  const usable = findings.every((f) => f.ok);
+  io.stdout(
+    flags.json === true
+      ? `${JSON.stringify({ usable, findings })}\n`
+      : findings.map((f) => `${f.ok ? 'ok  ' : 'FAIL'} ${f.check}: ${f.message}\n`).join(''),
+  );
+  return usable ? 0 : 1;
 }
