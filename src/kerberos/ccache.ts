@@ -114,7 +114,9 @@ export function parseCredentialCache(bytes: Buffer): CredentialCache {
 }
 
 /** The cache `KRB5CCNAME` names (a path or `FILE:path`), else /tmp/krb5cc_<uid>. */
-export function defaultCredentialCachePath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+export function defaultCredentialCachePath(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
   const name = env.KRB5CCNAME;
   if (name) {
     if (/^[A-Z]+:/.test(name) && !name.startsWith('FILE:')) {

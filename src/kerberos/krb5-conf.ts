@@ -46,7 +46,9 @@ export function parseKrb5Config(text: string): Krb5Config {
 }
 
 /** Read the configuration the MIT library would read. */
-export function readKrb5Config(env: Readonly<Record<string, string | undefined>> = process.env): Krb5Config {
+export function readKrb5Config(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Krb5Config {
   const paths = (env.KRB5_CONFIG ?? '/etc/krb5.conf').split(':').filter((p) => existsSync(p));
   const merged = {
     defaultRealm: undefined as string | undefined,
