@@ -155,3 +155,20 @@ export { DEFAULT_REPLAY_LEASE_MS, ReplayCacheError, ReplayError } from './replay
 export { createMemoryReplayCache } from './replay/memory.js';
 export type { MemoryReplayCacheOptions } from './replay/memory.js';
 export type { CredentialValidation } from './policy/policy.js';
+
+// --- The Windows credential (Kerberos, WS-Security Kerberos Token Profile 1.1) -------------
+// Pure TypeScript on node:crypto: no native module, no helper process.
+export { kerberosAuthenticator } from './credentials/kerberos.js';
+export type { KerberosAuthenticatorOptions } from './credentials/kerberos.js';
+export { createKerberosSecurer } from './credentials/kerberos-secure.js';
+export type { KerberosSecureOptions } from './credentials/kerberos-secure.js';
+export { KERBEROS_VALUE_TYPE } from './credentials/kerberos-token.js';
+export type { KerberosKeyReference } from './credentials/kerberos-token.js';
+export { acquireServiceTicket, createApReq } from './kerberos/initiator.js';
+export type { ServiceTicketOptions, ApReqToken } from './kerberos/initiator.js';
+export type { IssuedTicket } from './kerberos/kdc.js';
+export type { KerberosKey } from './kerberos/crypto.js';
+export { readKeytab, parseKeytab } from './kerberos/keytab.js';
+export type { KeytabEntry } from './kerberos/keytab.js';
+export type { Principal } from './kerberos/messages.js';
+export type { TokenKey } from './credentials/types.js';

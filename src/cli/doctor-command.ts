@@ -21,6 +21,11 @@ import {
 } from './args.js';
 import type { Command } from './args.js';
 import type { CliIo } from './io.js';
+import {
+  KERBEROS_DOCTOR_FLAGS,
+  KERBEROS_DOCTOR_USAGE,
+  runKerberosDoctor,
+} from './kerberos-option.js';
 import { readCrls } from './open-setup.js';
 
 const USAGE = `Usage: wsseq doctor (--cert FILE [--key FILE] | --pfx FILE) [--passphrase-env VAR]
@@ -53,6 +58,7 @@ Purpose:
   --now ISO-8601        judge at this instant instead of now
   --json                print the findings as JSON instead of a report
 
+${KERBEROS_DOCTOR_USAGE}
   -h, --help            show this help
 
 Without --trust the chain is not checked: the verdict says so instead of "usable" (and the
@@ -78,6 +84,7 @@ const FLAGS = {
   host: { type: 'string' },
   now: { type: 'string' },
   json: { type: 'boolean' },
+  ...KERBEROS_DOCTOR_FLAGS,
 } as const;
 
 /** `wsseq doctor`. */
@@ -92,6 +99,8 @@ async function runDoctor(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const purpose = oneOf(flags.purpose ?? 'client', ['client', 'service'] as const, 'purpose');
   const at = flags.now === undefined ? new Date() : instant(flags.now, 'now');
+  const kerberos = runKerberosDoctor(flags, io, at);
+  if (kerberos !== undefined) return kerberos;
   const passphrase = passphraseFrom(io, flags['passphrase-env']);
   let certificate: Certificate;
   let chain: readonly Certificate[];

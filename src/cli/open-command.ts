@@ -38,6 +38,7 @@ import { buildTrustStore, loadServiceKeys, readCertificates } from './open-setup
 import type { TrustSetup } from './open-setup.js';
 import { SUITE_NAMES } from './secure-command.js';
 import { checkContract } from '../policy/contract-check.js';
+import { KERBEROS_OPEN_FLAGS, KERBEROS_OPEN_USAGE, kerberosReceiver } from './kerberos-option.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 const USAGE = `Usage: wsseq open --in FILE (--service-key FILE --service-cert FILE | --service-pfx FILE)
@@ -106,6 +107,7 @@ Policy:
 
 ${RELAXATION_USAGE}
 ${RECEIVER_CREDENTIAL_USAGE}
+${KERBEROS_OPEN_USAGE}
 Replay protection:
   --replay-cache FILE     a durable replay cache (SQLite, created when missing): a message
                           (its signature value, its UsernameToken nonce) accepted once is
@@ -153,6 +155,7 @@ const FLAGS = {
   'allow-insecure': { type: 'boolean' },
   ...RECEIVER_CREDENTIAL_FLAGS,
   ...RELAXATION_FLAGS,
+  ...KERBEROS_OPEN_FLAGS,
   'replay-cache': { type: 'string' },
   ...WSDL_FLAGS,
 } as const;
@@ -217,13 +220,17 @@ async function runOpen(args: readonly string[], io: CliIo): Promise<number> {
   const otherCredential =
     hasReceiverCredentials(flags) ||
     contract?.credentialType === 'UserName' ||
-    contract?.credentialType === 'IssuedToken';
+    contract?.credentialType === 'IssuedToken' ||
+    flags.keytab !== undefined ||
+    contract?.credentialType === 'Windows';
   const trust = await certificateTrust(flags, io, skew, otherCredential);
   const credentials = await receiverCredentials(flags, io, {
     trust: trust?.store,
     maxClockSkewSeconds: skew,
     maxMessageAgeSeconds: maxAge,
   });
+  const kerberos = await kerberosReceiver(flags, io, skew);
+  if (kerberos) credentials.push(kerberos);
   if (contract) requireContractCredential(contract, flags, trust);
   const known = await readCertificates(io, 'known-cert', flags['known-cert']);
   const suites = (flags.suite ?? []).map((s) => oneOf(s, SUITE_NAMES, 'suite'));
@@ -362,6 +369,7 @@ function requireContractCredential(
     Certificate: trust !== undefined,
     UserName: flags.users !== undefined,
     IssuedToken: flags['sts-cert'] !== undefined,
+    Windows: flags.keytab !== undefined,
   };
   const asked = contract.credentialType;
   if (asked === 'None' || accepted[asked]) return;
@@ -369,6 +377,7 @@ function requireContractCredential(
     Certificate: '--trust (or --peer)',
     UserName: '--users FILE',
     IssuedToken: '--sts-cert FILE --sts-issuer URI --audience URI',
+    Windows: '--keytab FILE',
   };
   throw new UsageError(
     `--wsdl binding ${contract.binding} asks for a ${asked} credential: give ${give[asked]}`,

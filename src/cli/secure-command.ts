@@ -37,6 +37,11 @@ import {
 import { describeInputError } from './input-error.js';
 import { LIMIT_FLAGS, LIMIT_FLAG_NAMES, inputLimits, overLimit } from './secure-limits.js';
 import type { CliIo } from './io.js';
+import {
+  KERBEROS_SECURE_FLAGS,
+  KERBEROS_SECURE_USAGE,
+  kerberosSecurer,
+} from './kerberos-option.js';
 import { WSDL_FLAGS, WSDL_USAGE, readContract } from './wsdl-option.js';
 
 /** Every algorithm suite name, in the library's order. */
@@ -132,6 +137,7 @@ Policy:
   --strict              refuse (exit 2) instead of warning when the client certificate is
                         expired or not yet valid at that instant
 
+${KERBEROS_SECURE_USAGE}
 ${WSDL_USAGE}                        (a UserName or IssuedToken binding needs the credential
                         flags above; a binding with sp:HashPassword selects --digest)
   -h, --help            show this help
@@ -171,6 +177,7 @@ const FLAGS = {
   strict: { type: 'boolean' },
   ...LIMIT_FLAGS,
   ...WSDL_FLAGS,
+  ...KERBEROS_SECURE_FLAGS,
 } as const;
 
 type SecureFlags = FlagValues<typeof FLAGS>;
@@ -186,6 +193,23 @@ export const secureCommand: Command = {
 async function runSecure(args: readonly string[], io: CliIo): Promise<number> {
   const flags = parseFlags(args, FLAGS);
   const inPath = required(flags.in, 'in');
+  if (flags.kerberos !== undefined) {
+    const now = flags.now === undefined ? undefined : instant(flags.now, 'now');
+    const kerberos = await kerberosSecurer(flags, io, {
+      suite: flags.suite === undefined ? undefined : oneOf(flags.suite, SUITE_NAMES, 'suite'),
+      allowInsecure: flags['allow-insecure'] === true,
+      signOnly: flags['sign-only'] === true,
+      ttl: flags.ttl === undefined ? undefined : seconds(flags.ttl, 'ttl'),
+      now,
+    });
+    const input = await readFlagFile(io, 'in', inPath, true);
+    await writeOutput(
+      io,
+      flags.out,
+      loadOrFail(`--in ${inPath}`, () => kerberos.secure(input)),
+    );
+    return EXIT.ok;
+  }
   const chosen = chosenCredential(flags);
   const contract = await readContract(flags, io, flags['allow-insecure'] === true);
   if (contract) warnOnOtherCredential(contract, chosen, io);

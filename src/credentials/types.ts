@@ -10,7 +10,7 @@ import type { ValidatedCertificate } from '../trust/validate.js';
 import type { Timestamp } from '../wss/timestamp.js';
 import type { Document, Element } from '../xml/dom.js';
 
-export type CredentialType = 'Certificate' | 'UserName' | 'IssuedToken';
+export type CredentialType = 'Certificate' | 'UserName' | 'IssuedToken' | 'Windows';
 
 /** What a sender-side stage hands a credential: the document and the Security header. */
 export interface AttachContext {
@@ -77,6 +77,11 @@ export interface SignatureEvidence {
   readonly certificate: Certificate | undefined;
   /** The token element the key came from (a BinarySecurityToken), if any. */
   readonly token: Element | undefined;
+  /**
+   * The token the signing key comes from at the root: for a key derived (DerivedKeyToken)
+   * from a token, that token (an EncryptedKey, a Kerberos BinarySecurityToken); else `token`.
+   */
+  readonly keyToken?: Element | undefined;
   readonly signatureValue: Buffer;
 }
 
@@ -117,9 +122,29 @@ export interface Authentication {
   readonly replayExpiresAt?: Date;
 }
 
+/** A key a credential plug-in obtained from a token of its own kind (a Kerberos AP-REQ). */
+export interface TokenKey {
+  readonly key: Buffer;
+  /** A KeyIdentifier that also names the token (e.g. `#Kerberosv5APREQSHA1` and its SHA-1). */
+  readonly keyIdentifier?: { readonly valueType: string; readonly value: Buffer };
+  /**
+   * Data encrypted directly with this key by an algorithm with a shorter key uses its first
+   * octets (WSS4J: AES-128 with a 256-bit Kerberos key).
+   */
+  readonly shorterKeysArePrefixes?: boolean;
+}
+
 /** The receiver half of a credential. */
 export interface ReceiverCredential {
   readonly type: CredentialType;
+  /**
+   * Optional: the key a BinarySecurityToken of this credential's kind establishes, asked
+   * while the Security header is processed (before any signature is verified), so that
+   * signatures, DerivedKeyTokens and encrypted data may refer to the token. Return undefined
+   * for tokens of another kind; throw a WsseqError to reject the token. The time rules and
+   * the identity belong to {@link ReceiverCredential.authenticate}.
+   */
+  resolveTokenKey?(token: Element): TokenKey | undefined;
   /**
    * Authenticate the message. Return undefined when the message does not carry this
    * credential; throw a WsseqError to reject it.

@@ -187,9 +187,13 @@ async function finishAccept(
   const restsOnCertificate = opened
     ? opened.context.credentialType === 'Certificate'
     : transport !== undefined;
-  if (config.mapper && restsOnCertificate) {
+  if (config.mapper && (restsOnCertificate || opened?.context.credentialType === 'Windows')) {
     const cert = opened ? opened.context.signingCertificate : transport?.certificate;
-    account = config.mapper.map(cert);
+    // A Kerberos identity maps by its client principal.
+    account =
+      opened?.context.credentialType === 'Windows'
+        ? config.mapper.mapPrincipal(opened.context.identity.name)
+        : config.mapper.map(cert);
     if (account && identity) {
       identity = {
         ...identity,

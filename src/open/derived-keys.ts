@@ -11,7 +11,8 @@ import type { TokenReference } from '../wss/token-reference.js';
 import { childElements } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import type { IdIndex } from '../xml/ids.js';
-import { NS, VALUE_TYPE } from '../xml/ns.js';
+import { NS } from '../xml/ns.js';
+import { keyIdentifierMatches } from './keys.js';
 import type { SymmetricKeyToken } from './keys.js';
 
 /** A symmetric key found by reference, and the token element that holds it. */
@@ -55,11 +56,14 @@ export function resolveSymmetricKey(
     }
     return { token: target, key: found.key };
   }
-  if (ref.kind === 'other' && ref.valueType === VALUE_TYPE.encryptedKeySha1) {
+  if (ref.kind === 'other') {
     for (const [token, k] of symmetricKeys) {
-      if (k.sha1?.equals(ref.value)) return { token, key: k.key };
+      if (keyIdentifierMatches(k, ref.valueType, ref.value)) return { token, key: k.key };
     }
-    throw reject('SecurityTokenUnavailable', 'no EncryptedKey of this message has that SHA-1');
+    throw reject(
+      'SecurityTokenUnavailable',
+      `no key token of this message matches ${ref.valueType}`,
+    );
   }
   throw reject('UnsupportedSecurityToken', `a ${ref.kind} reference does not name a symmetric key`);
 }
@@ -78,14 +82,22 @@ export function processDerivedKeyToken(
 ): SymmetricKeyToken {
   const token = readDerivedKeyToken(el);
   const base = resolveSymmetricKey(token.reference, ids, symmetricKeys, policy);
-  if (!isNamedEncryptedKey(base.token)) {
-    throw reject('UnsupportedSecurityToken', 'a DerivedKeyToken must derive from an EncryptedKey');
+  if (!isDerivationBase(base.token)) {
+    throw reject(
+      'UnsupportedSecurityToken',
+      'a DerivedKeyToken must derive from an EncryptedKey or a credential token',
+    );
   }
-  return { key: deriveTokenKey(token, base.key), sha1: undefined };
+  const origin = symmetricKeys.get(base.token)?.origin ?? base.token;
+  return { key: deriveTokenKey(token, base.key), sha1: undefined, origin };
 }
 
-function isNamedEncryptedKey(el: Element): boolean {
-  return el.namespaceURI === NS.xenc && el.localName === 'EncryptedKey';
+/** An EncryptedKey, or a BinarySecurityToken whose key a credential plug-in resolved. */
+function isDerivationBase(el: Element): boolean {
+  return (
+    (el.namespaceURI === NS.xenc && el.localName === 'EncryptedKey') ||
+    (el.namespaceURI === NS.wsse && el.localName === 'BinarySecurityToken')
+  );
 }
 
 /** The ds:KeyInfo of an EncryptedData, when it has one. */

@@ -24,6 +24,7 @@ export function collectEvidence(
     covered: s.verified.covered,
     certificate: s.signer.kind === 'x509' ? s.signer.certificate : undefined,
     token: s.signer.token,
+    keyToken: s.signer.kind === 'symmetric' ? s.signer.origin : s.signer.token,
     signatureValue: s.verified.signatureValue,
   }));
   const covering = signatures.filter((s) => s.covered.includes(msg.soap.body));

@@ -30,8 +30,10 @@ export type ResolvedSigner =
   | {
       readonly kind: 'symmetric';
       readonly key: Buffer;
-      /** The EncryptedKey element that carried the key. */
+      /** The element that carried the key (EncryptedKey, DerivedKeyToken, a credential's token). */
       readonly token: Element;
+      /** The token the key comes from at the root (a derived key's base token). */
+      readonly origin: Element;
     };
 
 /**
@@ -42,6 +44,22 @@ export interface SymmetricKeyToken {
   readonly key: Buffer;
   /** SHA-1 of the wrapped key octets (WS-Security 1.1 EncryptedKeySHA1); none for a derived key. */
   readonly sha1: Buffer | undefined;
+  /** Another KeyIdentifier naming the token (a credential's, e.g. #Kerberosv5APREQSHA1). */
+  readonly keyIdentifier?: { readonly valueType: string; readonly value: Buffer };
+  /** The token the key comes from at the root (a derived key's base); default the element itself. */
+  readonly origin?: Element;
+  /** Data encrypted with it under a shorter-key algorithm uses the key's first octets. */
+  readonly shorterKeysArePrefixes?: boolean;
+}
+
+/** Whether a KeyIdentifier reference names this key token. */
+export function keyIdentifierMatches(
+  k: SymmetricKeyToken,
+  valueType: string,
+  value: Buffer,
+): boolean {
+  if (valueType === VALUE_TYPE.encryptedKeySha1) return k.sha1?.equals(value) === true;
+  return k.keyIdentifier?.valueType === valueType && k.keyIdentifier.value.equals(value);
 }
 
 /**
@@ -64,7 +82,14 @@ export function resolveSigner(
     const cert = tokens.get(target);
     if (cert) return { kind: 'x509', certificate: cert, token: target, reference: 'direct' };
     const symmetric = symmetricKeys.get(target);
-    if (symmetric) return { kind: 'symmetric', key: symmetric.key, token: target };
+    if (symmetric) {
+      return {
+        kind: 'symmetric',
+        key: symmetric.key,
+        token: target,
+        origin: symmetric.origin ?? target,
+      };
+    }
     if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
       throw reject(
         'UnsupportedSecurityToken',
@@ -85,9 +110,9 @@ export function resolveSigner(
     };
   }
   if (ref.kind === 'other') {
-    if (ref.valueType === VALUE_TYPE.encryptedKeySha1) {
-      for (const [el, k] of symmetricKeys) {
-        if (k.sha1?.equals(ref.value)) return { kind: 'symmetric', key: k.key, token: el };
+    for (const [el, k] of symmetricKeys) {
+      if (keyIdentifierMatches(k, ref.valueType, ref.value)) {
+        return { kind: 'symmetric', key: k.key, token: el, origin: k.origin ?? el };
       }
     }
     throw reject(

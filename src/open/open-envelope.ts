@@ -248,6 +248,13 @@ async function openMessage(
       onDecrypt: (algorithm) => {
         if (CBC.has(algorithm)) seen.cbcPlaintext = true;
       },
+      resolveTokenKey: (token) => {
+        for (const c of config.credentials) {
+          const found = c.resolveTokenKey?.(token);
+          if (found) return found;
+        }
+        return undefined;
+      },
     });
     evidence = collectEvidence(msg, header, now);
     enforcePolicy(msg, header, evidence, policy);

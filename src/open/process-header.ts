@@ -32,6 +32,7 @@ import { resolveSigner, selectServiceKeys } from './keys.js';
 import { processReferenceList } from './reference-list.js';
 import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
 import type { ParsedMessage } from './parse-message.js';
+import type { TokenKey } from '../credentials/types.js';
 
 /** Characters of canonicalization every message may spend beyond three times its size. */
 const CANONICALIZATION_ALLOWANCE = 1 << 20;
@@ -68,6 +69,11 @@ export interface ProcessOptions {
   readonly certificateCache?: CertificateCache;
   /** Told of each data algorithm used, before the plaintext is parsed. */
   readonly onDecrypt: (algorithm: string) => void;
+  /**
+   * The key of a non-X.509 BinarySecurityToken, from the credential plug-ins (see
+   * `ReceiverCredential.resolveTokenKey`); undefined when none knows the token.
+   */
+  readonly resolveTokenKey?: (token: Element) => TokenKey | undefined;
 }
 
 /**
@@ -100,17 +106,21 @@ export function processSecurityHeader(
   // Tokens first: zeep puts the Signature before the token it references.
   const tokens = new Map<Element, Certificate>();
   const otherTokens: Element[] = [];
+  const symmetricKeys = new Map<Element, SymmetricKeyToken>();
   for (const e of entries) {
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
       if (tokenValueType(e) === VALUE_TYPE.x509v3)
         tokens.set(e, readX509Token(e, policy.relaxations, options.certificateCache));
+      else {
+        const resolved = options.resolveTokenKey?.(e);
+        if (resolved) symmetricKeys.set(e, { ...resolved, sha1: undefined });
+      }
     }
   }
 
   let timestamp: ProcessedHeader['timestamp'];
   const signatures: SignatureResult[] = [];
   const decrypted: DecryptedPart[] = [];
-  const symmetricKeys = new Map<Element, SymmetricKeyToken>();
   // Every signature's references share one canonicalization budget: three times the message.
   const digests = new DigestCache(3 * msg.bytes + CANONICALIZATION_ALLOWANCE, (el) => {
     const streamed = msg.bodyContent.current;

@@ -8,7 +8,12 @@ import { DecryptionError, reject } from '../errors.js';
 import { childElements, isElement } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import { NS } from '../xml/ns.js';
-import { decryptInPlace, parseEncryptedData, readReferenceList } from '../xenc/decrypt.js';
+import {
+  contentKeyLength,
+  decryptInPlace,
+  parseEncryptedData,
+  readReferenceList,
+} from '../xenc/decrypt.js';
 import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { encryptedDataKeyInfo, resolveSymmetricKey } from './derived-keys.js';
 import type { SymmetricKeyToken } from './keys.js';
@@ -38,7 +43,13 @@ export function processReferenceList(
     if (!keyInfo) {
       throw reject('SecurityTokenUnavailable', `EncryptedData ${uri} names no key (no KeyInfo)`);
     }
-    const { key } = resolveSymmetricKey(keyInfo, msg.ids, symmetricKeys, policy);
+    const resolved = resolveSymmetricKey(keyInfo, msg.ids, symmetricKeys, policy);
+    const needed = contentKeyLength(data);
+    const key =
+      symmetricKeys.get(resolved.token)?.shorterKeysArePrefixes === true &&
+      resolved.key.length > needed
+        ? resolved.key.subarray(0, needed)
+        : resolved.key;
     const parent = (wrapper ?? dataEl).parentNode;
     if (!isElement(parent)) throw new DecryptionError();
     if (wrapper && data.type !== 'Element') {

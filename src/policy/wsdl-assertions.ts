@@ -24,6 +24,17 @@ export interface X509TokenRequirement {
   readonly reference: Exclude<KeyReferenceStyle, 'bst'> | undefined;
 }
 
+/** An sp:KerberosToken (the Windows credential, a SymmetricBinding's ProtectionToken). */
+export interface KerberosTokenRequirement {
+  readonly includeToken: IncludeToken;
+  /** WssGssKerberosV5ApReqToken11 (GSS-framed, what wsseq sends) or WssKerberosV5ApReqToken11. */
+  readonly tokenType: 'WssGssKerberosV5ApReqToken11' | 'WssKerberosV5ApReqToken11' | undefined;
+  /** sp:RequireKeyIdentifierReference: refer to it by #Kerberosv5APREQSHA1. */
+  readonly requireKeyIdentifierReference: boolean;
+  /** sp:RequireDerivedKeys. */
+  readonly requireDerivedKeys: boolean;
+}
+
 /** An sp:UsernameToken. */
 export interface UserNameTokenRequirement {
   readonly kind: 'UsernameToken';
@@ -88,6 +99,8 @@ export interface SecurityRequirements {
   readonly initiatorToken: X509TokenRequirement | undefined;
   /** AsymmetricBinding RecipientToken (RecipientEncryptionToken), SymmetricBinding ProtectionToken. */
   readonly recipientToken: X509TokenRequirement | undefined;
+  /** SymmetricBinding ProtectionToken when it is an sp:KerberosToken. */
+  readonly kerberosToken: KerberosTokenRequirement | undefined;
   /** TransportBinding HttpsToken. */
   readonly transportToken: { readonly requireClientCertificate: boolean } | undefined;
   readonly algorithmSuite: AlgorithmSuiteName | undefined;
@@ -160,6 +173,7 @@ class AssertionReader {
     binding: undefined,
     initiatorToken: undefined,
     recipientToken: undefined,
+    kerberosToken: undefined,
     transportToken: undefined,
     algorithmSuite: undefined,
     layout: undefined,
@@ -249,7 +263,9 @@ class AssertionReader {
           `${path}${assertionName(a)} concerns responses; the operations are one-way, so it has no effect`,
         );
       } else if (kind === 'SymmetricBinding' && local === 'ProtectionToken') {
-        r.recipientToken = this.#tokenWrapper(a, path);
+        const kerberos = this.#nested(a, path).find((n) => isSp(n, 'KerberosToken'));
+        if (kerberos) r.kerberosToken = this.#kerberos(kerberos, `${path}${assertionName(a)}/`);
+        else r.recipientToken = this.#tokenWrapper(a, path);
       } else if (kind === 'TransportBinding' && local === 'TransportToken') {
         this.#transportToken(a, path);
       } else if (local === 'AlgorithmSuite') {
@@ -296,6 +312,26 @@ class AssertionReader {
     }
     this.#unknown.push(`${path}${assertionName(el)}/@IncludeToken="${value}"`);
     return 'Always';
+  }
+
+  #kerberos(el: Element, parent: string): KerberosTokenRequirement {
+    const includeToken = this.#includeToken(el, parent);
+    const path = `${parent}${assertionName(el)}/`;
+    let tokenType: KerberosTokenRequirement['tokenType'];
+    let requireKeyIdentifierReference = false;
+    let requireDerivedKeys = false;
+    for (const a of this.#nested(el, parent)) {
+      if (isSp(a, 'WssGssKerberosV5ApReqToken11')) tokenType = 'WssGssKerberosV5ApReqToken11';
+      else if (isSp(a, 'WssKerberosV5ApReqToken11')) {
+        tokenType = 'WssKerberosV5ApReqToken11';
+        this.#ctx.notes.push(
+          `${path}sp:WssKerberosV5ApReqToken11: wsseq sends the GSS-framed token`,
+        );
+      } else if (isSp(a, 'RequireKeyIdentifierReference')) requireKeyIdentifierReference = true;
+      else if (isSp(a, 'RequireDerivedKeys')) requireDerivedKeys = true;
+      else this.#report(path, a);
+    }
+    return { includeToken, tokenType, requireKeyIdentifierReference, requireDerivedKeys };
   }
 
   #x509(el: Element, parent: string): X509TokenRequirement {

@@ -413,6 +413,8 @@ function mapRequirements(
         `sp:${support.assertion}/sp:IssuedToken is not signed: the receiver still requires it signed by default`,
       );
     }
+  } else if (r.kerberosToken) {
+    credentialType = 'Windows';
   } else if (
     r.transportToken?.requireClientCertificate === true ||
     r.initiatorToken !== undefined

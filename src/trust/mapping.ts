@@ -35,10 +35,15 @@ export interface MappedAccount {
   readonly rule: string;
 }
 
-/** This certificate is this account (IIS one-to-one mapping). */
+/**
+ * This certificate is this account (IIS one-to-one mapping), or this Kerberos principal is
+ * (give exactly one of `certificate` and `principal`).
+ */
 export interface OneToOneMapping {
   /** The certificate itself (compared by DER), or its SHA-256 or SHA-1 thumbprint in hex. */
-  readonly certificate: Certificate | string;
+  readonly certificate?: Certificate | string;
+  /** A Kerberos client principal (`alice@QUEUE.TEST`), compared exactly. */
+  readonly principal?: string;
   readonly account: string;
   readonly roles?: readonly string[];
 }
@@ -61,6 +66,11 @@ export interface ManyToOneRule {
   readonly upn?: FieldPattern;
   /** A SAN rfc822Name (or, lacking one, a subject E attribute) matching this pattern. */
   readonly email?: FieldPattern;
+  /**
+   * A Kerberos client principal matching this pattern (`*@QUEUE.TEST`). A rule with it
+   * applies to Kerberos identities only, and may not also have certificate conditions.
+   */
+  readonly principal?: FieldPattern;
   /** `allow` (default) maps to `account`; `deny` refuses the certificate (IIS "Refuse access"). */
   readonly action?: MappingAction;
   /** Required for `allow`. */
@@ -84,7 +94,8 @@ const isPatterns: Checker = (value, path) => {
 const MAPPING_OPTIONS: OptionSpec<IdentityMappingOptions> = {
   oneToOne: arrayOf(
     isOptions<OneToOneMapping>({
-      certificate: required(anyOf(isCertificate, isString())),
+      certificate: anyOf(isCertificate, isString()),
+      principal: isString(),
       account: required(isString()),
       roles: arrayOf(isString()),
     }),
@@ -96,6 +107,7 @@ const MAPPING_OPTIONS: OptionSpec<IdentityMappingOptions> = {
       subject: isPatterns,
       upn: isString(),
       email: isString(),
+      principal: isString(),
       action: oneOf(MAPPING_ACTIONS),
       account: isString(),
       roles: arrayOf(isString()),
@@ -122,11 +134,21 @@ export interface IdentityMapper {
    *   is no certificate and a mapping is required.
    */
   map(certificate: Certificate | undefined): MappedAccount | undefined;
+  /**
+   * Map a Kerberos client principal (already authenticated) to an account: the one-to-one
+   * `principal` mappings, then the many-to-one rules with a `principal` condition.
+   * @returns the account, or undefined when nothing matched and no mapping is required.
+   * @throws WsseqError `AuthenticationFailed` when a deny rule matches, or when nothing
+   *   matches and a mapping is required.
+   */
+  mapPrincipal(principal: string): MappedAccount | undefined;
 }
 
 interface CompiledRule {
   readonly name: string;
   readonly test: (cert: Certificate) => boolean;
+  /** Set for rules over a Kerberos principal (then `test` is never true). */
+  readonly principalTest: ((principal: string) => boolean) | undefined;
   readonly deny: boolean;
   readonly account: string;
   readonly roles: readonly string[];
@@ -150,16 +172,25 @@ export function createIdentityMapper(options: IdentityMappingOptions): IdentityM
     string,
     { account: string; roles: readonly string[]; rule: string }
   >();
+  const byPrincipal = new Map<
+    string,
+    { account: string; roles: readonly string[]; rule: string }
+  >();
   (options.oneToOne ?? []).forEach((m, i) => {
     if (m.account === '') throw new TypeError('a one-to-one mapping needs an account');
     const entry = { account: m.account, roles: [...(m.roles ?? [])], rule: `one-to-one:${i}` };
-    if (typeof m.certificate === 'string') {
+    if ((m.certificate === undefined) === (m.principal === undefined)) {
+      throw new TypeError(`one-to-one mapping ${i}: give a certificate or a principal`);
+    }
+    if (m.principal !== undefined) {
+      byPrincipal.set(m.principal, entry);
+    } else if (typeof m.certificate === 'string') {
       const t = m.certificate.replace(/[\s:]/g, '').toLowerCase();
       if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(t)) {
         throw new TypeError(`one-to-one mapping ${i}: a thumbprint is 40 or 64 hex digits`);
       }
       byThumbprint.set(t, entry);
-    } else {
+    } else if (m.certificate) {
       byDer.push({ der: m.certificate.der, ...entry });
     }
   });
@@ -192,6 +223,22 @@ export function createIdentityMapper(options: IdentityMappingOptions): IdentityM
         'AuthenticationFailed',
         `certificate ${certificate.subject} (${certificate.thumbprintSha256}) maps to no account`,
       );
+    },
+    mapPrincipal(principal: string): MappedAccount | undefined {
+      const one = byPrincipal.get(principal);
+      if (one) return { account: one.account, roles: one.roles, rule: one.rule };
+      for (const rule of rules) {
+        if (!rule.principalTest?.(principal)) continue;
+        if (rule.deny) {
+          throw reject(
+            'AuthenticationFailed',
+            `${principal} is refused by mapping rule ${rule.name}`,
+          );
+        }
+        return { account: rule.account, roles: rule.roles, rule: rule.name };
+      }
+      if (!requireMapping) return undefined;
+      throw reject('AuthenticationFailed', `${principal} maps to no account`);
     },
   });
 }
@@ -226,13 +273,24 @@ function compileRule(rule: ManyToOneRule, index: number): CompiledRule {
       return all.some((v) => re.test(fold(v)));
     });
   }
-  if (tests.length === 0) throw new TypeError(`${name}: a rule needs at least one condition`);
+  let principalTest: ((principal: string) => boolean) | undefined;
+  if (rule.principal !== undefined) {
+    if (tests.length > 0) {
+      throw new TypeError(`${name}: a principal rule cannot also have certificate conditions`);
+    }
+    // Kerberos names are case-sensitive (QUEUE.TEST and queue.test are different realms).
+    const re = compilePattern(rule.principal, true);
+    principalTest = (p) => re.test(p);
+  } else if (tests.length === 0) {
+    throw new TypeError(`${name}: a rule needs at least one condition`);
+  }
   return {
     name,
     deny,
     account: rule.account ?? '',
     roles: [...(rule.roles ?? [])],
-    test: (cert) => tests.every((t) => t(cert)),
+    test: (cert) => principalTest === undefined && tests.every((t) => t(cert)),
+    principalTest,
   };
 }
 
@@ -240,8 +298,8 @@ function fold(value: string): string {
   return value.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-function compilePattern(pattern: string): RegExp {
-  const body = fold(pattern)
+function compilePattern(pattern: string, exact = false): RegExp {
+  const body = (exact ? pattern : fold(pattern))
     .split('*')
     .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('.*');
