@@ -119,7 +119,7 @@ function readStoredValue(value: unknown): { consumed: boolean; messageId: string
  */
 export async function redisKeepsKeys(client: RedisEvalClient): Promise<boolean> {
   try {
-    const reply = (await client.config('GET', 'appendonly'));
+    const reply = await client.config('GET', 'appendonly');
     if (Array.isArray(reply) && reply.length >= 2) return String(reply[1]) === 'yes';
   } catch {
     // CONFIG renamed or not permitted (managed Redis): ask INFO instead.
