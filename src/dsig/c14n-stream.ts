@@ -48,6 +48,33 @@ export class HashSink implements CanonicalSink {
   }
 }
 
+/**
+ * Keeps canonical text as UTF-8 chunks of about 64 Ki characters (flat, encoded once), to
+ * be hashed or read later without canonicalizing again.
+ */
+export class ChunkSink implements CanonicalSink {
+  readonly #chunks: Buffer[] = [];
+  #buffer = '';
+  /** Characters written in all. */
+  length = 0;
+
+  write(text: string): void {
+    this.#buffer += text;
+    this.length += text.length;
+    if (this.#buffer.length >= CHUNK) {
+      this.#chunks.push(Buffer.from(this.#buffer, 'utf8'));
+      this.#buffer = '';
+    }
+  }
+
+  /** The chunks written, once writing is over. */
+  end(): readonly Buffer[] {
+    if (this.#buffer.length > 0) this.#chunks.push(Buffer.from(this.#buffer, 'utf8'));
+    this.#buffer = '';
+    return this.#chunks;
+  }
+}
+
 /** Collects canonical text as a string. */
 export class StringSink implements CanonicalSink {
   text = '';
@@ -144,7 +171,7 @@ export interface ApexElement {
 
 /**
  * Canonicalize an element whose start tag is known (read from the header's tree) and whose
- * content is a string (`content`, already checked by the tokenizer), into `sink`.
+ * content is a string (`content`; this pass checks it too), into `sink`.
  * Returns whether the content held a comment.
  */
 export function canonicalizeElementWithContent(
@@ -153,10 +180,29 @@ export function canonicalizeElementWithContent(
   options: CanonicalizeOptions,
   sink: CanonicalSink,
   limits: ParseLimits,
+  observe?: (tag: StartTag) => void,
 ): { hadComments: boolean } {
   const c14n = new ExclusiveCanonicalizer(sink, options);
   c14n.startElement(apex.tag, { lookup: (p) => apex.scope.get(p) });
-  tokenize(content, c14n, {
+  // `observe` sees every start tag of the same pass (checks, ids), before it is written.
+  const handler: TokenHandler = observe
+    ? {
+        startElement: (tag, scope) => {
+          observe(tag);
+          c14n.startElement(tag, scope);
+        },
+        endElement: (tag) => {
+          c14n.endElement(tag);
+        },
+        text: (value) => {
+          c14n.text(value);
+        },
+        comment: (value) => {
+          c14n.comment(value);
+        },
+      }
+    : c14n;
+  tokenize(content, handler, {
     limits,
     mode: 'content',
     context: apex.scope,

@@ -8,6 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { reject } from '../errors.js';
 import { C14N, NODE_HASH, SIGNATURE, SIGNATURE_HASH } from '../policy/algorithms.js';
 import type { DigestUri, SignatureUri } from '../policy/algorithms.js';
+import { decodeBase64Text } from '../xml/base64.js';
 import { attr, childElements, textOf } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import type { IdIndex } from '../xml/ids.js';
@@ -87,10 +88,9 @@ function readC14n(method: Element, allowComments: boolean): CanonicalizeOptions 
 }
 
 function base64Value(el: Element, what: string): Buffer {
-  const text = textOf(el).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
-    throw reject('MalformedMessage', `${what} is not base64`);
-  return Buffer.from(text, 'base64');
+  const value = decodeBase64Text(textOf(el));
+  if (!value) throw reject('MalformedMessage', `${what} is not base64`);
+  return value;
 }
 
 /**

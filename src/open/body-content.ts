@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
 import {
+  ChunkSink,
   HashSink,
   StringSink,
   apexOf,
@@ -20,11 +21,15 @@ import type { Element, Node } from '../xml/dom.js';
 import type { IdIndex, LazyContent } from '../xml/ids.js';
 import { NS } from '../xml/ns.js';
 import type { ParseLimits } from '../xml/parse.js';
-import { tokenize } from '../xml/tokenizer.js';
 import type { StartTag, TokenAttribute } from '../xml/tokenizer.js';
 import { decryptData } from '../xenc/cipher.js';
 import { parseFragment } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
+
+/** The options the checking pass canonicalizes with: no comments, no PrefixList. */
+function isPlain(options: CanonicalizeOptions): boolean {
+  return options.withComments !== true && (options.inclusivePrefixes ?? []).length === 0;
+}
 
 /** Where a message keeps its Body content when it is held as text. */
 export interface BodyContentSlot {
@@ -38,6 +43,12 @@ export class StreamedBody implements LazyContent, StreamedElement {
   readonly #limits: ParseLimits;
   readonly #scope: ReadonlyMap<string, string>;
   readonly #tag: StartTag;
+  /** The canonical form with the usual options, made by the checking pass. */
+  readonly #plain: {
+    readonly chunks: readonly Buffer[];
+    readonly length: number;
+    readonly hadComments: boolean;
+  };
   #built = false;
   /** True when the content holds an EncryptedData of its own (left to a later key). */
   readonly holdsEncryptedData: boolean;
@@ -59,24 +70,30 @@ export class StreamedBody implements LazyContent, StreamedElement {
     this.#tag = apex.tag;
     let encrypted = false;
     const baseDepth = this.#tag.depth;
-    tokenize(
+    // One pass: the checks, the ids, and the canonical form with the usual options (no
+    // comments, no PrefixList), so the Body's digest and `canonicalText` need no second
+    // tokenization of the same text.
+    const sink = new ChunkSink();
+    const { hadComments } = canonicalizeElementWithContent(
+      { tag: this.#tag, scope: this.#scope },
       this.#content,
-      {
-        startElement: (tag) => {
-          if (tag.local === 'Body' && (tag.uri === NS.soap11 || tag.uri === NS.soap12)) {
-            throw reject(
-              'MalformedMessage',
-              "a SOAP Body element outside the Envelope's Body position",
-            );
-          }
-          if (tag.depth === baseDepth + 1 && tag.uri === NS.xenc && tag.local === 'EncryptedData') {
-            encrypted = true;
-          }
-          for (const id of idsOf(tag.attributes)) ids.addLazy(id, this);
-        },
+      {},
+      sink,
+      limits,
+      (tag) => {
+        if (tag.local === 'Body' && (tag.uri === NS.soap11 || tag.uri === NS.soap12)) {
+          throw reject(
+            'MalformedMessage',
+            "a SOAP Body element outside the Envelope's Body position",
+          );
+        }
+        if (tag.depth === baseDepth + 1 && tag.uri === NS.xenc && tag.local === 'EncryptedData') {
+          encrypted = true;
+        }
+        for (const id of idsOf(tag.attributes)) ids.addLazy(id, this);
       },
-      { limits, mode: 'content', context: this.#scope, baseDepth },
     );
+    this.#plain = { chunks: sink.end(), length: sink.length, hadComments };
     this.holdsEncryptedData = encrypted;
   }
 
@@ -87,6 +104,10 @@ export class StreamedBody implements LazyContent, StreamedElement {
 
   /** Canonicalize the Body (start tag + content) into `sink`. */
   canonicalize(options: CanonicalizeOptions, sink: CanonicalSink): { hadComments: boolean } {
+    if (isPlain(options)) {
+      sink.write(Buffer.concat(this.#plain.chunks).toString('utf8'));
+      return { hadComments: this.#plain.hadComments };
+    }
     return canonicalizeElementWithContent(
       { tag: this.#tag, scope: this.#scope },
       this.#content,
@@ -97,6 +118,13 @@ export class StreamedBody implements LazyContent, StreamedElement {
   }
 
   digest(options: CanonicalizeOptions, algorithm: string): StreamedDigest {
+    if (isPlain(options)) {
+      const hash = createHash(algorithm);
+      for (const chunk of this.#plain.chunks) hash.update(chunk);
+      this.digestedWith = options;
+      const { length, hadComments } = this.#plain;
+      return { digest: hash.digest(), hadComments, length };
+    }
     const sink = new HashSink(createHash(algorithm));
     const { hadComments } = this.canonicalize(options, sink);
     this.digestedWith = options;

@@ -6,6 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { HashSink, apexOf, canonicalizeElementWithContent } from '../dsig/c14n-stream.js';
+import type { ApexElement } from '../dsig/c14n-stream.js';
 import { reject } from '../errors.js';
 import { decodeMessage } from '../xml/decode.js';
 import { COMMENT_NODE, parseTrusted } from '../xml/dom.js';
@@ -22,6 +23,8 @@ export class BodyText {
   readonly #limits: ParseLimits;
   #element: Element | undefined;
   #encrypted = false;
+  /** Where the plaintext needs declarations, found by the digest pass, for that scope. */
+  #inserts: { readonly scope: string; readonly inserts: readonly Insert[] } | undefined;
 
   constructor(content: string, marker: string, limits: ParseLimits) {
     this.#content = content;
@@ -41,9 +44,14 @@ export class BodyText {
 
   /** The digest of the Body (start tag as it stands now + content), exclusive c14n. */
   digest(algorithm: string): Buffer {
-    const body = this.#body();
+    const apex = apexOf(this.#body());
     const sink = new HashSink(createHash(algorithm));
-    canonicalizeElementWithContent(apexOf(body), this.#content, {}, sink, this.#limits);
+    // The same pass finds where the plaintext needs namespace declarations (takePlaintext).
+    const inserts: Insert[] = [];
+    canonicalizeElementWithContent(apex, this.#content, {}, sink, this.#limits, (t) => {
+      insertFor(t, apex, inserts);
+    });
+    this.#inserts = { scope: scopeKey(apex.scope), inserts };
     return sink.end().digest();
   }
 
@@ -55,27 +63,22 @@ export class BodyText {
    */
   takePlaintext(): Buffer {
     const body = this.#body();
-    const { scope, tag } = apexOf(body);
-    const inserts: { at: number; text: string }[] = [];
-    tokenize(
-      this.#content,
-      {
-        startElement: (t: StartTag) => {
-          if (t.depth !== tag.depth + 1) return;
-          let decls = '';
-          for (const [prefix, uri] of scope) {
-            if (prefix === 'xml' || t.namespaces.some((d) => d.prefix === prefix)) continue;
-            if (prefix === '' && uri === '') continue;
-            decls +=
-              prefix === ''
-                ? ` xmlns="${escapeAttr(uri)}"`
-                : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
-          }
-          if (decls !== '') inserts.push({ at: t.start + 1 + t.qname.length, text: decls });
+    const apex = apexOf(body);
+    // Reuse the digest pass's findings when the namespaces in scope are still the same.
+    let inserts = this.#inserts?.scope === scopeKey(apex.scope) ? this.#inserts.inserts : undefined;
+    if (!inserts) {
+      const found: Insert[] = [];
+      tokenize(
+        this.#content,
+        {
+          startElement: (t: StartTag) => {
+            insertFor(t, apex, found);
+          },
         },
-      },
-      { limits: this.#limits, mode: 'content', context: scope, baseDepth: tag.depth },
-    );
+        { limits: this.#limits, mode: 'content', context: apex.scope, baseDepth: apex.tag.depth },
+      );
+      inserts = found;
+    }
     const parts: string[] = [];
     let last = 0;
     for (const { at, text } of inserts) {
@@ -161,6 +164,31 @@ function parseChecked(text: string): Document {
   } catch (cause) {
     throw reject('MalformedMessage', 'the envelope is not well-formed XML', cause);
   }
+}
+
+interface Insert {
+  readonly at: number;
+  readonly text: string;
+}
+
+function scopeKey(scope: ReadonlyMap<string, string>): string {
+  return JSON.stringify([...scope]);
+}
+
+/**
+ * For a top-level element of the content: the namespaces in scope at the Body it does not
+ * declare itself, as declarations to insert after its name.
+ */
+function insertFor(t: StartTag, apex: ApexElement, inserts: Insert[]): void {
+  if (t.depth !== apex.tag.depth + 1) return;
+  let decls = '';
+  for (const [prefix, uri] of apex.scope) {
+    if (prefix === 'xml' || t.namespaces.some((d) => d.prefix === prefix)) continue;
+    if (prefix === '' && uri === '') continue;
+    decls +=
+      prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+  }
+  if (decls !== '') inserts.push({ at: t.start + 1 + t.qname.length, text: decls });
 }
 
 function escapeAttr(s: string): string {

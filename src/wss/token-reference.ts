@@ -5,6 +5,7 @@
  */
 import { reject } from '../errors.js';
 import type { Certificate } from '../trust/certificate.js';
+import { decodeBase64Text } from '../xml/base64.js';
 import { attr, childElements, textOf } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import { createElement } from '../xml/build.js';
@@ -21,13 +22,10 @@ export type TokenReference =
   | { readonly kind: 'certificate'; readonly der: Buffer }
   | { readonly kind: 'other'; readonly valueType: string; readonly value: Buffer };
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 function base64Of(el: Element, what: string): Buffer {
-  const text = textOf(el).replace(/\s+/g, '');
-  if (text.length === 0 || !BASE64.test(text))
-    throw reject('MalformedMessage', `${what} is not base64`);
-  return Buffer.from(text, 'base64');
+  const value = decodeBase64Text(textOf(el), false);
+  if (!value) throw reject('MalformedMessage', `${what} is not base64`);
+  return value;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS } from '../xml/ns.js';
+import { decodeBase64Text } from '../xml/base64.js';
 import { checkStructure } from '../xml/parse.js';
 import { tokenize } from '../xml/tokenizer.js';
 import type { ParseLimits } from '../xml/parse.js';
@@ -71,10 +72,9 @@ function cipherValueOf(el: Element): Buffer {
     // CipherReference (a fetch by URI) is never followed.
     throw reject('MalformedMessage', `${el.tagName} needs CipherData with one CipherValue`);
   }
-  const text = textOf(cv).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text))
-    throw reject('MalformedMessage', 'CipherValue is not base64');
-  return Buffer.from(text, 'base64');
+  const value = decodeBase64Text(textOf(cv));
+  if (!value) throw reject('MalformedMessage', 'CipherValue is not base64');
+  return value;
 }
 
 /**

@@ -66,10 +66,21 @@ function tuneXmldom(): void {
     const original = grammar.reg;
     if (typeof original !== 'function') return;
     const cache = new Map<string, RegExp>();
+    // Expressions passed in are keyed by identity (xmldom passes its grammar's constants),
+    // not by their source: the sources are long Unicode classes, costly to join per tag.
+    const ids = new WeakMap<RegExp, number>();
+    let next = 0;
+    const idOf = (r: RegExp): string => {
+      let id = ids.get(r);
+      if (id === undefined) {
+        id = next++;
+        ids.set(r, id);
+      }
+      return `r${String(id)}`;
+    };
     grammar.reg = function memoizedReg(this: unknown, ...parts: (RegExp | string)[]): RegExp {
-      const key = parts
-        .map((p) => (typeof p === 'string' ? `s${p}` : `r${p.source}`))
-        .join('\u0000');
+      let key = '';
+      for (const p of parts) key += (typeof p === 'string' ? `s${p}` : idOf(p)) + '\u0000';
       let found = cache.get(key);
       if (!found) {
         found = original.apply(this, parts);
