@@ -52,15 +52,17 @@ export interface Krb5RealmOptions {
 export interface Krb5Realm {
   readonly dir: string;
   readonly port: number;
+  /** The KDC's process id. */
+  readonly pid: number | undefined;
   /** Environment for krb5 tools and for wsseq's initiator (KRB5_CONFIG, KRB5_KDC_PROFILE...). */
   readonly env: NodeJS.ProcessEnv;
   readonly kdcAddress: string;
   /** Run kadmin.local with a query. */
-  kadmin(query: string): string;
+  readonly kadmin: (query: string) => string;
   /** `kinit -k -t keytab principal` into the FILE: cache `ccache`. */
-  kinit(keytab: string, principal: string, ccache: string): void;
+  readonly kinit: (keytab: string, principal: string, ccache: string) => void;
   /** Stop the KDC (by PID); removes the directory when it was a temporary one. */
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -188,10 +190,11 @@ export async function startKrb5Realm(options: Krb5RealmOptions): Promise<Krb5Rea
   return {
     dir,
     port,
+    pid: child.pid,
     env,
     kdcAddress: `127.0.0.1:${String(port)}`,
     kadmin,
-    kinit(keytab, principal, ccache) {
+    kinit: (keytab, principal, ccache) => {
       run(BIN.kinit, ['-k', '-t', keytab, '-c', `FILE:${ccache}`, principal]);
     },
     stop,
