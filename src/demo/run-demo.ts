@@ -74,11 +74,11 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     await rm(join(dir, f), { force: true });
   }
 
-  write(s.bold('1. Certificates, held out of band'));
+  write(s.bold('1. Credentials, held out of band'));
   const cast = await prepareCast(dir);
   write(
     `   ${cast.created ? 'created' : 'reusing'} a development PKI in ${relative(process.cwd(), cast.pkiDir) || cast.pkiDir}: ` +
-      'root and issuing CA, service, alice, bob (plus an STS and a stranger, mallory)\n',
+      'root and issuing CA, service, alice, bob (plus an STS and a stranger, mallory)',
   );
 
   let unexpected = 0;
