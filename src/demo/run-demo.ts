@@ -11,10 +11,12 @@ import type { ServiceEvent } from '../host/events.js';
 import type { SecurityMode } from '../transport/modes.js';
 import { QUEUE_PROPERTY } from '../transport/queue/types.js';
 import type { QueuedMessage } from '../transport/queue/types.js';
+import { startDemoKerberos } from './kerberos.js';
+import type { DemoKerberos } from './kerberos.js';
 import { prepareCast } from './setup.js';
 import { demoSteps } from './steps.js';
-import { MODES, queueName, startServices } from './services.js';
-import type { DemoQueues } from './services.js';
+import { MODES, outcomesFile, queueName, startServices } from './services.js';
+import type { DemoQueues, DemoServices } from './services.js';
 import { createStyle } from './style.js';
 
 export interface DemoOptions {
@@ -65,60 +67,86 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
     'replay.db',
     'replay.db-wal',
     'replay.db-shm',
+    'outcomes.db',
+    'outcomes.db-wal',
+    'outcomes.db-shm',
   ]) {
     await rm(join(dir, f), { force: true });
   }
 
-  write(s.bold('1. Certificates, held out of band'));
+  write(s.bold('1. Credentials, held out of band'));
   const cast = await prepareCast(dir);
   write(
     `   ${cast.created ? 'created' : 'reusing'} a development PKI in ${relative(process.cwd(), cast.pkiDir) || cast.pkiDir}: ` +
-      'root and issuing CA, service, alice, bob (plus an STS and a stranger, mallory)\n',
+      'root and issuing CA, service, alice, bob (plus an STS and a stranger, mallory)',
   );
+
+  let unexpected = 0;
+  let kerberos: DemoKerberos | undefined;
+  try {
+    const started = await startDemoKerberos(dir);
+    if ('skipped' in started) {
+      write(`   Windows credential skipped: ${started.skipped}\n`);
+    } else {
+      kerberos = started;
+      const { realm, sender, service } = started;
+      write(
+        `   started a throwaway Kerberos realm in ${relative(process.cwd(), realm.dir) || realm.dir} ` +
+          `(KDC pid ${String(realm.pid)} on ${realm.kdcAddress}); ${sender.client} holds a service ticket for ${service.servicePrincipal}\n`,
+      );
+    }
+  } catch (err) {
+    unexpected++;
+    write(
+      `   ${s.red('Windows credential skipped: the Kerberos realm did not start')} ${s.dim(`(${err instanceof Error ? err.message : String(err)})`)}\n`,
+    );
+  }
 
   const outcomes = new Map<string, Outcome>();
   const requests = new Map<string, ServiceRequest>();
   const waiters = new Map<string, (o: Outcome) => void>();
   const where: DemoQueues = options.queues ?? { kind: 'sqlite' };
-  const services = await startServices(
-    dir,
-    cast,
-    where,
-    (_mode, event) => {
-      if (!('messageId' in event) || event.messageId === undefined) return;
-      if (event.type === 'retried' || event.type === 'returned') return;
-      const outcome = { event, request: requests.get(event.messageId) };
-      outcomes.set(event.messageId, outcome);
-      waiters.get(event.messageId)?.(outcome);
-    },
-    (_mode, request) => {
-      requests.set(request.message.id, request);
-    },
-  );
-  write(s.bold('2. Services'));
-  for (const mode of MODES) write(`   ${queueName(mode, where).padEnd(18)} security mode ${mode}`);
-  write('');
-
-  const waitFor = (id: string): Promise<Outcome> => {
-    const done = outcomes.get(id);
-    if (done) return Promise.resolve(done);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`no outcome for message ${id} after ${timeoutMs} ms`));
-      }, timeoutMs);
-      waiters.set(id, (o) => {
-        clearTimeout(timer);
-        resolve(o);
-      });
-    });
-  };
-
+  let services: DemoServices | undefined;
   let accepted = 0;
   let rejected = 0;
-  let unexpected = 0;
   try {
+    services = await startServices(
+      dir,
+      cast,
+      where,
+      (_mode, event) => {
+        if (!('messageId' in event) || event.messageId === undefined) return;
+        if (event.type === 'retried' || event.type === 'returned') return;
+        const outcome = { event, request: requests.get(event.messageId) };
+        outcomes.set(event.messageId, outcome);
+        waiters.get(event.messageId)?.(outcome);
+      },
+      (_mode, request) => {
+        requests.set(request.message.id, request);
+      },
+      kerberos?.service,
+    );
+    write(s.bold('2. Services'));
+    for (const mode of MODES)
+      write(`   ${queueName(mode, where).padEnd(18)} security mode ${mode}`);
+    write('');
+
+    const waitFor = (id: string): Promise<Outcome> => {
+      const done = outcomes.get(id);
+      if (done) return Promise.resolve(done);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          reject(new Error(`no outcome for message ${id} after ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.set(id, (o) => {
+          clearTimeout(timer);
+          resolve(o);
+        });
+      });
+    };
+
     write(s.bold('3. Messages'));
-    for (const step of demoSteps(cast, services.queues, where)) {
+    for (const step of demoSteps(cast, services.queues, where, kerberos?.sender)) {
       write(`   ${s.dim('→')} ${s.cyan(step.mode.padEnd(9))} ${step.title}`);
       const id = await step.send();
       const { event, request } = await waitFor(id);
@@ -175,12 +203,30 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       }
     }
   } finally {
-    await services.close();
+    await services?.close();
+    // The KDC is stopped by PID whatever happened.
+    await kerberos?.realm.stop();
   }
   write('');
   write(
     `${s.bold('Done:')} ${accepted} accepted, ${rejected} rejected, nothing lost` +
       (unexpected > 0 ? `, ${s.red(`${unexpected} unexpected`)}` : '.'),
+  );
+  write('');
+  write(
+    s.bold(
+      'See them in the operator console (accepted and rejected per minute, the poison queues):',
+    ),
+  );
+  write(
+    where.kind === 'sqlite'
+      ? `   npx wsseq console --sqlite ${join(dir, 'queues.db')}`
+      : `   npx wsseq console --rabbitmq ${where.url ?? 'amqp://guest:guest@127.0.0.1:5672'} ${MODES.map((m) => ` --queue ${queueName(m, where)}`).join('')} --outcomes ${outcomesFile(dir)}`,
+  );
+  write(
+    s.dim(
+      '   (add --service-key/--service-cert/--trust from the PKI to open poisoned messages; see docs/console.md)',
+    ),
   );
   return { accepted, rejected, unexpected };
 }

@@ -3,6 +3,8 @@
  * service host on each, accepting every credential type wsseq supports.
  */
 import { join } from 'node:path';
+import { openOutcomeRecorder } from '../console/outcomes.js';
+import { kerberosAuthenticator } from '../credentials/kerberos.js';
 import { issuedTokenAuthenticator } from '../credentials/issued-jwt.js';
 import { createUserStore } from '../credentials/user-store.js';
 import { usernameAuthenticator } from '../credentials/username.js';
@@ -28,6 +30,12 @@ export interface DemoServices {
   close(): Promise<void>;
 }
 
+/** The demo realm's service side, when Kerberos is available: its keytab and principal. */
+export interface DemoKerberosService {
+  readonly keytab: string;
+  readonly servicePrincipal: string;
+}
+
 /** Where the demo's queues live: the embedded SQLite queue (default) or a RabbitMQ broker. */
 export type DemoQueues =
   | { readonly kind: 'sqlite' }
@@ -38,6 +46,11 @@ export function queueName(mode: SecurityMode, queues: DemoQueues = { kind: 'sqli
   return queues.kind === 'rabbitmq' ? `${queues.prefix}${name}` : name;
 }
 
+/** Where the outcome recorder writes when the queues are on RabbitMQ. */
+export function outcomesFile(dir: string): string {
+  return join(dir, 'outcomes.db');
+}
+
 /** Start a service per mode; every outcome goes to `onEvent`, every handled order to `onOrder`. */
 export async function startServices(
   dir: string,
@@ -45,8 +58,13 @@ export async function startServices(
   where: DemoQueues,
   onEvent: (mode: SecurityMode, event: ServiceEvent) => void,
   onOrder: (mode: SecurityMode, request: ServiceRequest) => void,
+  kerberos?: DemoKerberosService,
 ): Promise<DemoServices> {
   const file = join(dir, 'queues.db');
+  // Outcomes for the console's chart: in the queue file itself, or beside it for RabbitMQ.
+  const recorder = openOutcomeRecorder({
+    file: where.kind === 'sqlite' ? file : outcomesFile(dir),
+  });
   const replay = openSqliteReplayCache({ path: join(dir, 'replay.db') });
   const open = {
     serviceKeys: [cast.service],
@@ -64,6 +82,7 @@ export async function startServices(
         trustedIssuers: [{ issuer: DEMO_ISSUER, certificates: [cast.sts.certificate] }],
         audience: DEMO_AUDIENCE,
       }),
+      ...(kerberos ? [kerberosAuthenticator(kerberos)] : []),
     ],
   };
   const queues = new Map<SecurityMode, QueueAdapter>();
@@ -75,6 +94,7 @@ export async function startServices(
         ? openSqliteQueue({ file, name })
         : await openRabbitQueue({ name, ...(where.url === undefined ? {} : { url: where.url }) });
     queues.set(mode, queue);
+    const record = recorder.listener(queue.name);
     const service = createService({
       queue,
       mode,
@@ -99,6 +119,7 @@ export async function startServices(
         onOrder(mode, request);
       },
       onEvent: (event) => {
+        record(event);
         onEvent(mode, event);
       },
     });
@@ -113,6 +134,7 @@ export async function startServices(
       await Promise.all(services.map((s) => s.stop()));
       await Promise.all([...queues.values()].map((q) => q.close()));
       replay.close();
+      recorder.close();
     },
   };
 }

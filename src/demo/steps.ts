@@ -3,6 +3,7 @@
  * turn away. Each step enqueues one message and says what the service should do with it.
  */
 import { randomUUID } from 'node:crypto';
+import { createKerberosSecurer } from '../credentials/kerberos-secure.js';
 import { issuedTokenCredential } from '../credentials/issued-jwt.js';
 import { issueToken } from '../credentials/sts.js';
 import type { SenderCredential } from '../credentials/types.js';
@@ -11,6 +12,7 @@ import { certificateCredential } from '../credentials/x509.js';
 import type { WsseqErrorCode } from '../errors.js';
 import { createClient } from '../host/create-client.js';
 import type { QueueSink } from '../host/create-client.js';
+import type { IssuedTicket } from '../kerberos/kdc.js';
 import type { TransportCredential } from '../transport/transport-security.js';
 import type { SecurityMode } from '../transport/modes.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
@@ -54,11 +56,18 @@ function recordingSink(
   return sink;
 }
 
-/** The steps, in the order they are told. */
+/** The Windows credential's sender side: a service ticket from the demo realm's KDC. */
+export interface DemoKerberosSender {
+  readonly client: string;
+  readonly ticket: IssuedTicket;
+}
+
+/** The steps, in the order they are told (the Windows credential only when a realm runs). */
 export function demoSteps(
   cast: DemoCast,
   queues: ReadonlyMap<SecurityMode, QueueAdapter>,
   where: DemoQueues,
+  kerberos?: DemoKerberosSender,
 ): DemoStep[] {
   const q = (mode: SecurityMode): QueueAdapter => {
     const found = queues.get(mode);
@@ -162,6 +171,21 @@ export function demoSteps(
           order('spring', 7),
         ),
     },
+    ...(kerberos
+      ? [
+          {
+            mode: 'Message' as const,
+            title: `${kerberos.client} sends a Kerberos service ticket from the KDC (the Windows credential)`,
+            expect: 'accepted' as const,
+            send: () =>
+              createClient({
+                queue: q('Message'),
+                mode: 'Message',
+                securer: createKerberosSecurer({ ticket: kerberos.ticket }),
+              }).send(order('gasket', 3), { ttlMs: 3_600_000 }),
+          },
+        ]
+      : []),
     {
       mode: 'Both',
       title: 'alice signs the message and the queued message with the same certificate',

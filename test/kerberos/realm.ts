@@ -7,12 +7,11 @@
  * Tests skip (with a message) only when the krb5 binaries are absent; `.ci/setup --test`
  * installs krb5-kdc, krb5-admin-server, krb5-user and python3-gssapi.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { AES_KEYSALTS, krb5Unavailable, startKrb5Realm } from '../../src/dev/krb5-realm.js';
+
+export { krb5Unavailable };
 
 export const REALM = 'QUEUE.TEST';
 export const CLIENT = `alice@${REALM}`;
@@ -31,33 +30,13 @@ export const SHORT_SERVICE = `HTTP/short-lived.example@${REALM}`;
 /** Another service with its own keytab (the "wrong keytab" / "wrong service" cases). */
 export const OTHER_SERVICE = `HTTP/other-service.example@${REALM}`;
 
-const BIN = {
-  kdb5: '/usr/sbin/kdb5_util',
-  kadmin: '/usr/sbin/kadmin.local',
-  krb5kdc: '/usr/sbin/krb5kdc',
-  kinit: '/usr/bin/kinit',
-};
-
-const AES = [
-  'aes256-cts-hmac-sha1-96:normal',
-  'aes128-cts-hmac-sha1-96:normal',
-  'aes256-cts-hmac-sha384-192:normal',
-  'aes128-cts-hmac-sha256-128:normal',
-];
+const AES = AES_KEYSALTS;
 const ENCTYPE_KEYSALT: Readonly<Record<number, string>> = {
   17: 'aes128-cts-hmac-sha1-96:normal',
   18: 'aes256-cts-hmac-sha1-96:normal',
   19: 'aes128-cts-hmac-sha256-128:normal',
   20: 'aes256-cts-hmac-sha384-192:normal',
 };
-
-/** Why Kerberos tests cannot run here, or undefined when they can. */
-export function krb5Unavailable(): string | undefined {
-  const missing = Object.values(BIN).filter((b) => !existsSync(b));
-  return missing.length > 0
-    ? `MIT Kerberos binaries missing (${missing.join(', ')}): apt-get install krb5-kdc krb5-admin-server krb5-user`
-    : undefined;
-}
 
 /** Whether Debian's python3-gssapi is importable. */
 export function pythonGssapiAvailable(): boolean {
@@ -88,141 +67,52 @@ export interface TestRealm {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`krb5kdc exited with ${String(child.exitCode)}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => {
-        resolve(false);
-      });
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('krb5kdc did not start listening');
-}
-
 /** Create and start the realm. Call `stop()` in afterAll. */
 export async function startTestRealm(): Promise<TestRealm> {
-  const dir = mkdtempSync(join(tmpdir(), 'wsseq-krb5-'));
-  const port = await freePort();
-  const kdcConf = join(dir, 'kdc.conf');
-  const krb5Conf = join(dir, 'krb5.conf');
-  writeFileSync(
-    kdcConf,
-    `[kdcdefaults]
- kdc_listen = 127.0.0.1:${String(port)}
- kdc_tcp_listen = 127.0.0.1:${String(port)}
-[realms]
- ${REALM} = {
-  database_name = ${dir}/principal
-  key_stash_file = ${dir}/stash
-  acl_file = ${dir}/kadm5.acl
-  max_life = 10h
-  max_renewable_life = 1d
-  master_key_type = aes256-cts-hmac-sha1-96
-  supported_enctypes = ${AES.join(' ')}
- }
-[logging]
- kdc = FILE:${dir}/kdc.log
-`,
-  );
-  writeFileSync(
-    krb5Conf,
-    `[libdefaults]
- default_realm = ${REALM}
- dns_canonicalize_hostname = false
- rdns = false
- dns_lookup_kdc = false
- dns_lookup_realm = false
- udp_preference_limit = 1
- allow_rc4 = true
- permitted_enctypes = aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128 aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96 arcfour-hmac
-[realms]
- ${REALM} = {
-  kdc = 127.0.0.1:${String(port)}
- }
-[domain_realm]
- .example = ${REALM}
-`,
-  );
-  writeFileSync(join(dir, 'kadm5.acl'), '');
-  const ccache = join(dir, 'alice.ccache');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    KRB5_CONFIG: krb5Conf,
-    KRB5_KDC_PROFILE: kdcConf,
-    KRB5CCNAME: `FILE:${ccache}`,
-    KRB5_KTNAME: `FILE:${join(dir, 'service.keytab')}`,
-    KRB5RCACHEDIR: dir,
-    KRB5_TRACE: join(dir, 'trace.log'),
-  };
-  const run = (bin: string, args: readonly string[]): string =>
-    execFileSync(bin, args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const kadmin = (query: string): string => run(BIN.kadmin, ['-r', REALM, '-q', query]);
-  run(BIN.kdb5, ['-r', REALM, 'create', '-s', '-P', 'master-password-for-tests']);
-  kadmin(`addprinc -pw alice-password-1 ${CLIENT}`);
-  kadmin(`addprinc -randkey -e "${AES.join(' ')}" ${SERVICE}`);
-  for (const [etype, name] of Object.entries(SERVICE_BY_ENCTYPE)) {
-    kadmin(`addprinc -randkey -e "${ENCTYPE_KEYSALT[Number(etype)] ?? ''}" ${name}`);
-  }
-  kadmin(`addprinc -randkey -e "arcfour-hmac:normal" ${RC4_SERVICE}`);
-  kadmin(`setstr ${RC4_SERVICE} session_enctypes aes256-cts-hmac-sha1-96`);
-  kadmin(`addprinc -randkey -maxlife "1 minute" -e "${AES.join(' ')}" ${SHORT_SERVICE}`);
-  kadmin(`addprinc -randkey -e "${AES.join(' ')}" ${OTHER_SERVICE}`);
-  const serviceKeytab = join(dir, 'service.keytab');
-  const otherKeytab = join(dir, 'other.keytab');
-  const clientKeytab = join(dir, 'alice.keytab');
-  const services = [SERVICE, ...Object.values(SERVICE_BY_ENCTYPE), RC4_SERVICE, SHORT_SERVICE];
-  kadmin(`ktadd -norandkey -k ${serviceKeytab} ${services.join(' ')}`);
-  kadmin(`ktadd -norandkey -k ${otherKeytab} ${OTHER_SERVICE}`);
-  kadmin(`ktadd -norandkey -k ${clientKeytab} ${CLIENT}`);
-
-  const pidFile = join(dir, 'kdc.pid');
-  const child = spawn(BIN.krb5kdc, ['-n', '-r', REALM, '-P', pidFile], { env, stdio: 'ignore' });
+  const names = { service: '', other: '', client: '' };
+  const realm = await startKrb5Realm({
+    realm: REALM,
+    allowRc4: true,
+    populate(kadmin, dir) {
+      kadmin(`addprinc -pw alice-password-1 ${CLIENT}`);
+      kadmin(`addprinc -randkey -e "${AES.join(' ')}" ${SERVICE}`);
+      for (const [etype, name] of Object.entries(SERVICE_BY_ENCTYPE)) {
+        kadmin(`addprinc -randkey -e "${ENCTYPE_KEYSALT[Number(etype)] ?? ''}" ${name}`);
+      }
+      kadmin(`addprinc -randkey -e "arcfour-hmac:normal" ${RC4_SERVICE}`);
+      kadmin(`setstr ${RC4_SERVICE} session_enctypes aes256-cts-hmac-sha1-96`);
+      kadmin(`addprinc -randkey -maxlife "1 minute" -e "${AES.join(' ')}" ${SHORT_SERVICE}`);
+      kadmin(`addprinc -randkey -e "${AES.join(' ')}" ${OTHER_SERVICE}`);
+      names.service = join(dir, 'service.keytab');
+      names.other = join(dir, 'other.keytab');
+      names.client = join(dir, 'alice.keytab');
+      const services = [SERVICE, ...Object.values(SERVICE_BY_ENCTYPE), RC4_SERVICE, SHORT_SERVICE];
+      kadmin(`ktadd -norandkey -k ${names.service} ${services.join(' ')}`);
+      kadmin(`ktadd -norandkey -k ${names.other} ${OTHER_SERVICE}`);
+      kadmin(`ktadd -norandkey -k ${names.client} ${CLIENT}`);
+    },
+  });
+  const ccache = join(realm.dir, 'alice.ccache');
   try {
-    await waitForPort(port, child, 15_000);
-    run(BIN.kinit, ['-k', '-t', clientKeytab, '-c', `FILE:${ccache}`, CLIENT]);
+    realm.kinit(names.client, CLIENT, ccache);
   } catch (err) {
-    child.kill('SIGTERM');
+    await realm.stop();
     throw err;
   }
   return {
-    dir,
-    port,
-    env,
-    ccache,
-    clientKeytab,
-    serviceKeytab,
-    otherKeytab,
-    kdcAddress: `127.0.0.1:${String(port)}`,
-    kadmin,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
+    dir: realm.dir,
+    port: realm.port,
+    env: {
+      ...realm.env,
+      KRB5CCNAME: `FILE:${ccache}`,
+      KRB5_KTNAME: `FILE:${names.service}`,
     },
+    ccache,
+    clientKeytab: names.client,
+    serviceKeytab: names.service,
+    otherKeytab: names.other,
+    kdcAddress: realm.kdcAddress,
+    kadmin: realm.kadmin,
+    stop: realm.stop,
   };
 }
