@@ -10,12 +10,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Logger } from 'wsseq';
 import { sampleCast } from '../shared/dev-pki.js';
 import { createOrderClient } from './client.js';
 import { listenOrderService } from './server.js';
 import type { ReceivedRequest } from './server.js';
 
 export const ORDER_WSDL = fileURLToPath(new URL('../../wsdl/order-service.wsdl', import.meta.url));
+
+/** A pino-compatible logger writing one JSON line per entry (see docs/logging.md). */
+function lineLogger(write: (line: string) => void): Logger {
+  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => {
+    write(`  service log: ${JSON.stringify({ level, msg, ...obj })}`);
+  };
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
 
 /** Run the sample; returns what the service received and each call's outcome. */
 export async function runNodeSoapSample(
@@ -25,7 +34,7 @@ export async function runNodeSoapSample(
   const cast = await sampleCast(dir);
   const received: ReceivedRequest[] = [];
   const server = await listenOrderService(
-    { serviceKeys: [cast.service], trust: cast.trust },
+    { serviceKeys: [cast.service], trust: cast.trust, logger: lineLogger(write) },
     (request) => received.push(request),
   );
   const outcomes: string[] = [];

@@ -23,10 +23,17 @@ async function outcome(call: Promise<unknown>): Promise<string> {
 
 describe('samples/node-soap', () => {
   it('the service sees alice through her node-soap request; mallory gets a SOAP fault', async () => {
+    const lines: string[] = [];
     const { received, outcomes } = await runNodeSoapSample(
       mkdtempSync(join(tmpdir(), 'wsseq-node-soap-')),
-      () => undefined,
+      (line) => lines.push(line),
     );
+    const logged = lines.filter((l) => l.includes('service log'));
+    expect(logged.map((l) => /"event":"([^"]+)"/.exec(l)?.[1])).toEqual([
+      'wsseq.accepted',
+      'wsseq.rejected',
+    ]);
+    expect(logged.join('\n')).not.toContain('widget');
     expect(outcomes).toEqual(['alice:accepted', 'mallory:wsse:InvalidSecurityToken']);
     expect(received).toHaveLength(1);
     expect(received[0]?.caller).toMatch(/alice/);
