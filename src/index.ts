@@ -31,6 +31,7 @@ export type {
 } from './errors.js';
 export { InvalidOptionError } from './policy/check-options.js';
 export { toSoapFault } from './fault.js';
+export type { Logger } from './log.js';
 export type { SoapFaultOptions } from './fault.js';
 
 export { createSecurer, secureEnvelope } from './secure/secure-envelope.js';

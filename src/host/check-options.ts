@@ -77,6 +77,13 @@ export function assertMethod(where: string, option: string, value: unknown, meth
   if (!hasMethods(value, [method])) fail(where, option, `an object with ${method}()`, value);
 }
 
+/** A pino-compatible logger (`info`, `warn`, `error`), when given. */
+export function assertLogger(where: string, value: unknown): void {
+  if (value !== undefined && !hasMethods(value, ['info', 'warn', 'error'])) {
+    fail(where, 'logger', 'a logger (with info(), warn(), error())', value);
+  }
+}
+
 /** A queue adapter (or, for a client, anything with a name and `send`). */
 export function assertQueue(
   where: string,

@@ -2,6 +2,8 @@
  * The queued client: secure an envelope for the service (per mode), protect the hop (per
  * mode), enqueue.
  */
+import { logEvent } from '../log.js';
+import type { Logger } from '../log.js';
 import { randomUUID } from 'node:crypto';
 import type { Securer, SecureOptions } from '../secure/secure-envelope.js';
 import { createSecurer } from '../secure/secure-envelope.js';
@@ -13,7 +15,13 @@ import {
 } from '../transport/modes.js';
 import type { SecurityMode } from '../transport/modes.js';
 import { protectTransportMessage } from '../transport/transport-security.js';
-import { assertFunction, assertMethod, assertObject, assertQueue } from './check-options.js';
+import {
+  assertFunction,
+  assertLogger,
+  assertMethod,
+  assertObject,
+  assertQueue,
+} from './check-options.js';
 import type { TransportCredential } from '../transport/transport-security.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
 
@@ -33,6 +41,8 @@ export interface ClientOptions {
   readonly destinationCertificate?: Certificate;
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** A structured line per sent message (see docs/logging.md). */
+  readonly logger?: Logger;
 }
 
 export interface ClientSendOptions {
@@ -72,6 +82,7 @@ export function createClient(options: ClientOptions): Client {
   assertQueue('createClient', 'queue', queue, ['send']);
   assertSecurityMode(mode);
   assertFunction('createClient', 'now', options.now, true);
+  assertLogger('createClient', options.logger);
   if (options.securer !== undefined) {
     assertMethod('createClient', 'securer', options.securer, 'secure');
   } else if (options.secure !== undefined) {
@@ -110,11 +121,20 @@ export function createClient(options: ClientOptions): Client {
         body = sealed.body;
         properties = { ...properties, ...sealed.properties };
       }
-      return queue.send(body, {
+      const sent = await queue.send(body, {
         id,
         properties,
         ...(sendOptions.ttlMs === undefined ? {} : { ttlMs: sendOptions.ttlMs }),
       });
+      if (options.logger) {
+        logEvent(options.logger, 'info', 'sent', {
+          messageId: sent,
+          queue: queue.name,
+          mode,
+          bytes: body.byteLength,
+        });
+      }
+      return sent;
     },
   });
 }

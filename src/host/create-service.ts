@@ -3,6 +3,8 @@
  * acknowledge, with bounded concurrency, retries, poison handling and graceful shutdown.
  * At-least-once: a message is acknowledged only after it was opened and the handler succeeded.
  */
+import { logServiceEvent } from '../log.js';
+import type { Logger } from '../log.js';
 import { isWsseqError } from '../errors.js';
 import type { WsseqError } from '../errors.js';
 import type { OpenOptions, OpenResult, Opener } from '../open/open-envelope.js';
@@ -33,6 +35,7 @@ import {
   assertObject,
   assertQueue,
   assertReplayCache,
+  assertLogger,
   assertSeconds,
   resolveErrorMode,
   resolveServiceNumbers,
@@ -108,6 +111,8 @@ export interface ServiceOptions {
   readonly now?: () => Date;
   /** Every outcome. Exceptions thrown here are ignored. */
   readonly onEvent?: (event: ServiceEvent) => void;
+  /** A structured line per event (see docs/logging.md). Exceptions thrown here are ignored. */
+  readonly logger?: Logger;
 }
 
 /** Why a service stopped. */
@@ -167,6 +172,7 @@ export function createService(options: ServiceOptions): Service {
   assertFunction('createService', 'handler', options.handler, false);
   assertFunction('createService', 'now', options.now, true);
   assertFunction('createService', 'onEvent', options.onEvent, true);
+  assertLogger('createService', options.logger);
   assertFunction('createService', 'authorize', options.authorize, true);
   if (options.rejectQueue !== undefined) {
     assertQueue('createService', 'rejectQueue', { name: 'reject', ...options.rejectQueue }, [
@@ -202,6 +208,7 @@ export function createService(options: ServiceOptions): Service {
   const replayCache = opener?.replayCache;
   const emit = (event: ServiceEvent): void => {
     try {
+      logServiceEvent(options.logger, event);
       options.onEvent?.(event);
     } catch {
       // an observer's failure must not change what happens to messages

@@ -3,6 +3,8 @@
  * (decrypt, verify) → authenticate the signer (trust) → enforce the policy → security context
  * and the clear envelope.
  */
+import { logOpen } from '../log.js';
+import type { Logger } from '../log.js';
 import { createHash } from 'node:crypto';
 import { certificateAuthenticator } from '../credentials/x509.js';
 import type {
@@ -61,6 +63,8 @@ export interface OpenOptions {
    * remembered between messages. Give the cache the same clock as the opener.
    */
   readonly replayCache?: ReplayCache;
+  /** Structured lines per accepted and rejected message (see docs/logging.md). */
+  readonly logger?: Logger;
 }
 
 /** What the service sees of an accepted message (WCF: ServiceSecurityContext). */
@@ -179,7 +183,9 @@ export function createOpener(options: OpenOptions): Opener {
   };
   const open = (message: string | Uint8Array, openOptions?: OpenMessageOptions) => {
     checkMessageInput(message, 'message');
-    return openMessage(message, config, now(), openOptions?.queueMessageId);
+    return logOpen(options.logger, message, () =>
+      openMessage(message, config, now(), openOptions?.queueMessageId),
+    );
   };
   return Object.freeze({
     open,

@@ -64,6 +64,9 @@ export const isSenderCredential: Checker = hasMethods('attach');
 /** A receiver credential plug-in (its `authenticate`). */
 export const isReceiverCredential: Checker = hasMethods('authenticate');
 
+/** A pino-compatible logger (`debug` optional). */
+export const isLogger: Checker = hasMethods('info', 'warn', 'error');
+
 /** A service key: a certificate and its private key (other fields, such as `chain`, allowed). */
 export const isServiceKey: Checker = hasFields<ServiceKey>({
   certificate: required(isCertificate),
@@ -80,6 +83,7 @@ export function checkSecureOptions(options: unknown): asserts options is SecureO
     serviceCertificate: isCertificate,
     policy: isAny,
     now: isFunction,
+    logger: isLogger,
   });
 }
 
@@ -124,6 +128,7 @@ export function checkOpenOptions(options: unknown): asserts options is OpenOptio
     keepSecurityHeader: isBoolean,
     knownCertificates: arrayOf(isCertificate),
     replayCache: hasMethods('reserve'),
+    logger: isLogger,
   });
 }
 

@@ -2,6 +2,8 @@
  * The sender pipeline: parse → Security header → Timestamp → credential token → sign and
  * encrypt in the policy's order → serialize.
  */
+import { logSecure } from '../log.js';
+import type { Logger } from '../log.js';
 import type { KeyObject } from 'node:crypto';
 import { readEnvelopeToSecure } from './body-text.js';
 import type { BodyText } from './body-text.js';
@@ -37,6 +39,8 @@ export interface SecureOptions {
   readonly policy?: SenderPolicy;
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** A structured line per secured message (see docs/logging.md). */
+  readonly logger?: Logger;
 }
 
 /** A reusable, checked sender. */
@@ -62,14 +66,16 @@ export function createSecurer(options: SecureOptions): Securer {
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
       checkMessageInput(envelope, 'envelope', true);
-      if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) {
-        secureDocument(envelopeDocument(envelope), options, policy, now(), undefined);
-        return serialize(envelope);
-      }
-      const { document, bodyText } = readInput(envelope, policy);
-      secureDocument(document, options, policy, now(), bodyText);
-      const wire = serialize(document);
-      return bodyText ? bodyText.splice(wire) : wire;
+      return logSecure(options.logger, () => {
+        if (typeof envelope !== 'string' && !(envelope instanceof Uint8Array)) {
+          secureDocument(envelopeDocument(envelope), options, policy, now(), undefined);
+          return serialize(envelope);
+        }
+        const { document, bodyText } = readInput(envelope, policy);
+        secureDocument(document, options, policy, now(), bodyText);
+        const wire = serialize(document);
+        return bodyText ? bodyText.splice(wire) : wire;
+      });
     },
   });
 }
