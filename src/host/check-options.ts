@@ -7,6 +7,7 @@ import type { ReplayCache } from '../replay/replay-cache.js';
 import type { QueueAdapter } from '../transport/queue/types.js';
 import { RECEIVE_ERROR_HANDLING } from './dispose.js';
 import type { ReceiveErrorHandling } from './dispose.js';
+import { describe } from '../policy/check-options.js';
 
 /** Duration and count options of a service, with their defaults and least values. */
 export interface ServiceNumbers {
@@ -33,16 +34,6 @@ const MINIMUM: ServiceNumbers = {
   receiveWaitMs: 0,
   stopTimeoutMs: 0,
 };
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'symbol') return 'a symbol';
-  return `${value as number | boolean | bigint | undefined}`;
-}
 
 function fail(where: string, option: string, expected: string, value: unknown): never {
   throw new TypeError(`${where}: ${option} must be ${expected} (got ${describe(value)})`);

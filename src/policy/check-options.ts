@@ -45,7 +45,8 @@ export function enumValues<T extends string>() {
     Object.freeze([...values]);
 }
 
-function describe(value: unknown): string {
+/** A caller's value as an error message names it (never its contents beyond a string). */
+export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
