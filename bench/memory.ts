@@ -6,8 +6,11 @@
  * reset (`/proc/self/clear_refs` 5, Linux) and the resident size taken; the operation runs;
  * the growth is the new peak (VmHWM) minus that resident size. Where clear_refs is not
  * available the peak is process.resourceUsage().maxRSS, which may include the input's making.
- * Also reports the operation's wall and CPU time (one cold run: a first call includes some
- * JIT compilation, negligible at 10 MiB and above).
+ * Also reports the operation's wall and CPU time. Before it, the same operation runs on a
+ * 256 KiB message until it has taken about a second (at least 8 times), so the figure is the
+ * warm cost per byte (comparable with the in-process sizes), not JIT compilation; its garbage is
+ * collected before the peak mark is reset. The operation then runs up to three times: the peak
+ * is the first run's, the time the best run's.
  * Prints one JSON line: { op, messageBytes, growthBytes, exact, wallMs, cpuMs } or
  * { op, error, code }.
  */
@@ -18,6 +21,18 @@ import { envelopeOfSize, loadScenarios } from './scenarios.js';
 const [op = 'secure', a = '1048576', out] = process.argv.slice(2);
 const scenario = (await loadScenarios(largeLimits)).find((s) => s.name === 'Certificate');
 if (!scenario) throw new Error('no Certificate scenario');
+
+/** Run the operation on a small message until the JIT has settled (see the header). */
+async function warmUp(): Promise<void> {
+  if (!scenario) return;
+  const small = envelopeOfSize(256 * 1024);
+  const wire = scenario.securer.secure(small);
+  const until = performance.now() + 1000;
+  for (let i = 0; i < 8 || performance.now() < until; i++) {
+    if (op === 'open') await scenario.opener.open(wire);
+    else scenario.securer.secure(small);
+  }
+}
 
 function resetPeak(): boolean {
   try {
@@ -39,6 +54,7 @@ function peakBytes(): number {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc;
+await warmUp();
 const input = op === 'open' ? readFileSync(a, 'utf8') : envelopeOfSize(Number(a));
 gc?.();
 const exact = resetPeak();
@@ -46,11 +62,26 @@ const before = process.memoryUsage().rss;
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 try {
-  const wire = op === 'open' ? await scenario.opener.open(input) : scenario.securer.secure(input);
-  const wallMs = performance.now() - t0;
+  const run = async (): Promise<unknown> =>
+    op === 'open' ? await scenario.opener.open(input) : scenario.securer.secure(input);
+  let wire = await run();
+  let wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  let cpuMs = (cpu.user + cpu.system) / 1000;
   const growthBytes = Math.max(0, peakBytes() - before);
   if (out !== undefined && typeof wire === 'string') writeFileSync(out, wire);
+  // The first run also pays for the kernel handing the process fresh pages; the cost per
+  // byte is the best of up to three runs (within about 20 s), the memory that of the first.
+  const deadline = performance.now() + 20_000;
+  for (let i = 1; i < 3 && performance.now() + wallMs < deadline; i++) {
+    wire = undefined;
+    const c0 = process.cpuUsage();
+    const w0 = performance.now();
+    wire = await run();
+    const c = process.cpuUsage(c0);
+    cpuMs = Math.min(cpuMs, (c.user + c.system) / 1000);
+    wallMs = Math.min(wallMs, performance.now() - w0);
+  }
   console.log(
     JSON.stringify({
       op,
@@ -58,7 +89,7 @@ try {
       growthBytes,
       exact,
       wallMs,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuMs,
     }),
   );
 } catch (err) {

@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   // ---- Linearity and peak memory --------------------------------------------------------------
   if (!skip.has('large')) {
     console.log(
-      '\ncost per byte (Certificate, sign+encrypt; 10 MiB and up: one cold run in a child process)',
+      '\ncost per byte (Certificate, sign+encrypt; 10 MiB and up: child process, warmed up at 256 KiB, best of up to 3 runs)',
     );
     console.log('size       op       message B   cpu ms/msg   cpu ns/B   x 1 MiB   peak mem');
     const sizes = [KIB, 10 * KIB, 100 * KIB, MIB, 10 * MIB, 100 * MIB].filter((s) => s <= maxSize);
