@@ -1,6 +1,7 @@
 /**
  * Peak memory of one secure or one open, in a process of its own so that nothing else
- * inflates the peak. argv: `secure <bodyBytes> [<wire-file to write>]` or `open <wire-file>`.
+ * inflates the peak. argv: `secure <bodyBytes | envelope-file> [<wire-file to write>]` or
+ * `open <wire-file>`.
  *
  * The input is made (or read) first, then garbage is collected, the kernel's peak-RSS mark is
  * reset (`/proc/self/clear_refs` 5, Linux) and the resident size taken; the operation runs;
@@ -55,7 +56,9 @@ function peakBytes(): number {
 
 const gc = (globalThis as { gc?: () => void }).gc;
 await warmUp();
-const input = op === 'open' ? readFileSync(a, 'utf8') : envelopeOfSize(Number(a));
+// Read from a file (the parent writes the envelope to secure there too): making a large
+// envelope here would leave freed but resident pages that the operation then reuses unseen.
+const input = /^[0-9]+$/.test(a) ? envelopeOfSize(Number(a)) : readFileSync(a, 'utf8');
 gc?.();
 const exact = resetPeak();
 const before = process.memoryUsage().rss;

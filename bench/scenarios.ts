@@ -30,6 +30,13 @@ const certificate: ScenarioFactory = (pki, limits) =>
       credential: certificateCredential(pki.client),
       serviceCertificate: pki.service.certificate,
       now: () => TEST_NOW,
+      // The sender's limits raised as the receiver's, so a 100 MiB Body can be secured.
+      policy: {
+        limits: {
+          ...(limits.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {}),
+          ...(limits.maxElements !== undefined ? { maxElements: limits.maxElements } : {}),
+        },
+      },
     }),
     opener: testOpener(pki, { limits }),
   });
