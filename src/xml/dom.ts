@@ -124,9 +124,32 @@ function failOnAnyError(level: string, message: string): never {
 
 const serializer = new XMLSerializer();
 
+const TEXT_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '&lt;',
+  '>': '&gt;',
+  '&': '&amp;',
+  '\r': '&#xD;',
+};
+
+/**
+ * Character data holding a carriage return is written with `&#xD;`: xmldom writes it raw, and
+ * a parser reading it back turns it into a line feed (XML 1.0 section 2.11), so the text read
+ * (and its canonical form, hence any digest over it) would change. CDATA with one is written as
+ * escaped text, which reads the same. xmldom takes a string from the filter as the node's
+ * serialization (its typings say only Node).
+ */
+function keepCarriageReturns(node: Node): Node | string {
+  if (node.nodeType !== TEXT_NODE && node.nodeType !== CDATA_SECTION_NODE) return node;
+  const data = node.nodeValue ?? '';
+  if (!data.includes('\r')) return node;
+  return data.replace(/[<>&\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+}
+
 /** Serialize a node as it stands (prefixes and namespace declarations kept). */
 export function serialize(node: Node): string {
-  return serializer.serializeToString(node);
+  return serializer.serializeToString(node, {
+    nodeFilter: keepCarriageReturns as (node: Node) => Node,
+  });
 }
 
 /** The namespace declarations in scope at `el` (nearest wins), as prefix → URI ('' default). */
