@@ -43,6 +43,7 @@ import {
 import type { CorpusDocument, CorpusFeature } from './c14n-corpus-generator.js';
 import { canonicalizeSubtreeForTest, canonicalizeXmlForTest } from './c14n-under-test.js';
 import { isWsseqError } from '../../../src/errors.js';
+import { ancestorNamespaces } from '../../support/xml-crypto-context.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -116,21 +117,6 @@ function findApex(root: Element): Element {
     if (el?.getAttributeNS(WSU_NS, 'Id') === APEX_ID) return el;
   }
   throw new Error('no apex');
-}
-
-/** Namespaces in scope at `el` from its ancestors (nearest binding wins), as xml-crypto wants. */
-function ancestorNamespaces(el: Element): { prefix: string; namespaceURI: string }[] {
-  const seen = new Map<string, string>();
-  for (let n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) {
-    const attrs = (n as Element).attributes;
-    for (let i = 0; i < attrs.length; i++) {
-      const a = attrs.item(i);
-      if (a?.prefix === 'xmlns' && !seen.has(a.localName ?? '')) {
-        seen.set(a.localName ?? '', a.value);
-      }
-    }
-  }
-  return [...seen].map(([prefix, namespaceURI]) => ({ prefix, namespaceURI }));
 }
 
 function xmlCrypto(c: Case): string {

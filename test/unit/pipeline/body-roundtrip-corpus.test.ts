@@ -19,6 +19,7 @@ import type { SenderPolicy } from '../../../src/policy/policy.js';
 import { SOAP11, SOAP12, getTestPki, secureAs, testOpener } from '../../helpers.js';
 import type { TestPki } from '../../helpers.js';
 import { generateCorpus, seededRandom } from '../dsig/c14n-corpus-generator.js';
+import { ancestorNamespaces } from '../../support/xml-crypto-context.js';
 
 const COUNT = 200;
 
@@ -44,24 +45,6 @@ function bodyOf(root: Element): Element {
     if (c.nodeType === 1 && (c as Element).localName === 'Body') return c as Element;
   }
   throw new Error('no Body');
-}
-
-/** Namespaces in scope at `el` from its ancestors (nearest binding wins), as xml-crypto wants. */
-function ancestorNamespaces(el: Element): { prefix: string; namespaceURI: string }[] {
-  const seen = new Map<string, string>();
-  for (let n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) {
-    const attrs = (n as Element).attributes;
-    for (let i = 0; i < attrs.length; i++) {
-      const a = attrs.item(i);
-      if (a?.prefix === 'xmlns' && !seen.has(a.localName ?? '')) {
-        seen.set(a.localName ?? '', a.value);
-      }
-      if (a?.name === 'xmlns' && !seen.has('')) seen.set('', a.value);
-    }
-  }
-  return [...seen]
-    .filter(([prefix]) => prefix !== '')
-    .map(([prefix, namespaceURI]) => ({ prefix, namespaceURI }));
 }
 
 const c14n = (el: Element): string =>
