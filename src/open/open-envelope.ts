@@ -18,7 +18,7 @@ import { DecryptionError, isWsseqError, reject } from '../errors.js';
 import { BLOCK_CIPHER } from '../policy/algorithms.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
 import { checkMessageInput, checkOpenOptions } from '../policy/pipeline-options.js';
-import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { BspRelaxations, ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
@@ -85,6 +85,11 @@ export interface SecurityContext {
   readonly encrypted: readonly string[];
   readonly timestamp: Timestamp | undefined;
   readonly soapVersion: SoapVersion;
+  /**
+   * The Basic Security Profile relaxations (policy `relaxations`) this message needed to be
+   * accepted, by name, e.g. `allowMissingValueType`. Empty for a strictly conforming message.
+   */
+  readonly relaxed: readonly (keyof BspRelaxations)[];
 }
 
 export interface OpenResult {
@@ -328,6 +333,7 @@ async function openMessage(
       encrypted,
       timestamp: header.timestamp?.value,
       soapVersion: msg.soap.version,
+      relaxed: header.relaxed,
     },
     get envelope() {
       return (envelopeText ??= serialize(built().document));

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
-import type { ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { BspRelaxations, ResolvedReceiverPolicy } from '../policy/policy.js';
 import { DigestCache, parseSignature, verifySignature } from '../dsig/verify.js';
 import type { VerifiedSignature } from '../dsig/verify.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -14,7 +14,7 @@ import { readX509Token, tokenValueType } from '../wss/binary-security-token.js';
 import { readTimestamp } from '../wss/timestamp.js';
 import type { CertificateCache } from '../wss/token-cache.js';
 import type { Timestamp } from '../wss/timestamp.js';
-import { childElements, isElement } from '../xml/dom.js';
+import { attr, childElements, isElement } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import { NS, VALUE_TYPE } from '../xml/ns.js';
 import {
@@ -31,6 +31,7 @@ import { processDerivedKeyToken } from './derived-keys.js';
 import { resolveSigner, selectServiceKeys } from './keys.js';
 import { processReferenceList } from './reference-list.js';
 import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
+import type { KeyTokens } from './key-reference.js';
 import type { ParsedMessage } from './parse-message.js';
 import type { TokenKey } from '../credentials/types.js';
 
@@ -58,6 +59,8 @@ export interface ProcessedHeader {
   readonly decrypted: readonly DecryptedPart[];
   /** Token elements no built-in processor consumed (UsernameToken, issued tokens): for credentials. */
   readonly otherTokens: readonly Element[];
+  /** The Basic Security Profile relaxations this message needed (sorted). */
+  readonly relaxed: readonly (keyof BspRelaxations)[];
 }
 
 export interface ProcessOptions {
@@ -94,6 +97,7 @@ export function processSecurityHeader(
       signatures: [],
       decrypted: [],
       otherTokens: [],
+      relaxed: [],
     };
   }
   const entries = childElements(security);
@@ -107,11 +111,21 @@ export function processSecurityHeader(
   const tokens = new Map<Element, Certificate>();
   const otherTokens: Element[] = [];
   const symmetricKeys = new Map<Element, SymmetricKeyToken>();
+  const relaxed = new Set<keyof BspRelaxations>();
+  const keyTokens: KeyTokens = {
+    ids: msg.ids,
+    certificates: tokens,
+    symmetricKeys,
+    known: options.knownCertificates,
+    relaxations: policy.relaxations,
+    relaxed,
+  };
   for (const e of entries) {
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
-      if (tokenValueType(e) === VALUE_TYPE.x509v3)
+      if (tokenValueType(e) === VALUE_TYPE.x509v3) {
         tokens.set(e, readX509Token(e, policy.relaxations, options.certificateCache));
-      else {
+        if (attr(e, null, 'EncodingType') === undefined) relaxed.add('allowMissingEncodingType');
+      } else {
         const resolved = options.resolveTokenKey?.(e);
         if (resolved) symmetricKeys.set(e, { ...resolved, sha1: undefined });
       }
@@ -139,16 +153,10 @@ export function processSecurityHeader(
     } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
       // Read above.
     } else if (ns === NS.xenc && name === 'EncryptedKey') {
-      decrypted.push(...processEncryptedKey(e, msg, tokens, symmetricKeys, options));
+      decrypted.push(...processEncryptedKey(e, msg, keyTokens, symmetricKeys, options));
     } else if (ns === NS.ds && name === 'Signature') {
       const parsed = parseSignature(e, policy.allowed, policy.limits);
-      const signer = resolveSigner(
-        parsed.keyInfo,
-        msg.ids,
-        tokens,
-        symmetricKeys,
-        options.knownCertificates,
-      );
+      const signer = resolveSigner(parsed.keyInfo, keyTokens);
       const key = signer.kind === 'x509' ? signer.certificate.publicKey : signer.key;
       const verified = verifySignature(parsed, key, {
         ids: msg.ids,
@@ -157,9 +165,9 @@ export function processSecurityHeader(
       });
       signatures.push({ verified, signer });
     } else if (isDerivedKeyToken(e)) {
-      symmetricKeys.set(e, processDerivedKeyToken(e, msg.ids, symmetricKeys, policy));
+      symmetricKeys.set(e, processDerivedKeyToken(e, keyTokens));
     } else if (ns === NS.xenc && name === 'ReferenceList') {
-      decrypted.push(...processReferenceList(e, msg, symmetricKeys, options));
+      decrypted.push(...processReferenceList(e, msg, keyTokens, options));
     } else if (ns === NS.xenc && name === 'EncryptedData') {
       // An encrypted entry whose key comes later (EncryptBeforeSign): decrypted in place when
       // that key is processed; its content is then read as a token below.
@@ -196,13 +204,21 @@ export function processSecurityHeader(
       throw new DecryptionError({ cause: new Error('encrypted Body content has no key') });
     }
   }
-  return { timestamp, tokens, symmetricKeys, signatures, decrypted, otherTokens };
+  return {
+    timestamp,
+    tokens,
+    symmetricKeys,
+    signatures,
+    decrypted,
+    otherTokens,
+    relaxed: [...relaxed].sort(),
+  };
 }
 
 function processEncryptedKey(
   el: Element,
   msg: ParsedMessage,
-  tokens: ReadonlyMap<Element, Certificate>,
+  keyTokens: KeyTokens,
   symmetricKeys: Map<Element, SymmetricKeyToken>,
   options: ProcessOptions,
 ): DecryptedPart[] {
@@ -222,7 +238,7 @@ function processEncryptedKey(
       cause: new Error('one key used for algorithms of different key sizes'),
     });
   }
-  const candidates = selectServiceKeys(ek.keyInfo, msg.ids, tokens, options.serviceKeys);
+  const candidates = selectServiceKeys(ek.keyInfo, keyTokens, options.serviceKeys);
   let key: Buffer | undefined;
   let lastError: unknown = new Error('no service key matches the EncryptedKey reference');
   for (const candidate of candidates) {

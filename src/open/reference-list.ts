@@ -16,7 +16,7 @@ import {
 } from '../xenc/decrypt.js';
 import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { encryptedDataKeyInfo, resolveSymmetricKey } from './derived-keys.js';
-import type { SymmetricKeyToken } from './keys.js';
+import type { KeyTokens } from './key-reference.js';
 import type { ParsedMessage } from './parse-message.js';
 import type { DecryptedPart, ProcessOptions } from './process-header.js';
 
@@ -28,7 +28,7 @@ import type { DecryptedPart, ProcessOptions } from './process-header.js';
 export function processReferenceList(
   list: Element,
   msg: ParsedMessage,
-  symmetricKeys: ReadonlyMap<Element, SymmetricKeyToken>,
+  keyTokens: KeyTokens,
   options: ProcessOptions,
 ): DecryptedPart[] {
   const { policy } = options;
@@ -43,10 +43,10 @@ export function processReferenceList(
     if (!keyInfo) {
       throw reject('SecurityTokenUnavailable', `EncryptedData ${uri} names no key (no KeyInfo)`);
     }
-    const resolved = resolveSymmetricKey(keyInfo, msg.ids, symmetricKeys, policy);
+    const resolved = resolveSymmetricKey(keyInfo, 'EncryptedData', keyTokens);
     const needed = contentKeyLength(data);
     const key =
-      symmetricKeys.get(resolved.token)?.shorterKeysArePrefixes === true &&
+      keyTokens.symmetricKeys.get(resolved.token)?.shorterKeysArePrefixes === true &&
       resolved.key.length > needed
         ? resolved.key.subarray(0, needed)
         : resolved.key;
