@@ -21,8 +21,10 @@ import {
   contentKeyLength,
   decryptContentKey,
   decryptInPlace,
+  isCbcCipher,
   parseEncryptedData,
   parseEncryptedKey,
+  uniformDecryptionError,
 } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
 import { isDerivedKeyToken } from '../wss/derived-key.js';
@@ -70,8 +72,6 @@ export interface ProcessOptions {
   readonly knownCertificates: readonly Certificate[];
   /** Parsed BinarySecurityToken certificates, reused across messages. */
   readonly certificateCache?: CertificateCache;
-  /** Told of each data algorithm used, before the plaintext is parsed. */
-  readonly onDecrypt: (algorithm: string) => void;
   /**
    * The key of a non-X.509 BinarySecurityToken, from the credential plug-ins (see
    * `ReceiverCredential.resolveTokenKey`); undefined when none knows the token.
@@ -80,12 +80,71 @@ export interface ProcessOptions {
 }
 
 /**
- * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
- *   failure.
+ * The decryption stage's result: the Security header processed in order (EncryptedData
+ * decrypted, signatures checked against the document as it stood then, tokens read).
+ *
+ * It owns the message from now on: decryption put the plaintext in place of each
+ * EncryptedData in `message.document` and its id index (or, for the whole Body content, in
+ * `message.bodyContent`), so the ParsedMessage it was made from must not be read again but
+ * through this value.
  */
-export function processSecurityHeader(
+export interface DecryptedMessage {
+  readonly message: ParsedMessage;
+  readonly header: ProcessedHeader;
+  /**
+   * A CBC-mode plaintext was read. Every later failure must then look like the decryption
+   * failing: run the later stages through {@link afterDecryption}.
+   */
+  readonly cbcPlaintext: boolean;
+}
+
+/** What the decryption stage has seen so far (per message). */
+export class DecryptionRecord {
+  #cbcPlaintext = false;
+
+  /** Note a data algorithm, before its plaintext is read. */
+  note(algorithm: string): void {
+    if (isCbcCipher(algorithm)) this.#cbcPlaintext = true;
+  }
+
+  get cbcPlaintext(): boolean {
+    return this.#cbcPlaintext;
+  }
+}
+
+/**
+ * Receiver stage: decrypt and verify in the Security header's order.
+ * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
+ *   failure, and for every failure once a CBC plaintext was read (no padding oracle).
+ */
+export function decryptMessage(msg: ParsedMessage, options: ProcessOptions): DecryptedMessage {
+  const record = new DecryptionRecord();
+  try {
+    const header = processSecurityHeader(msg, options, record);
+    return { message: msg, header, cbcPlaintext: record.cbcPlaintext };
+  } catch (err) {
+    throw record.cbcPlaintext ? uniformDecryptionError(err) : err;
+  }
+}
+
+/**
+ * Run a stage that consumes the decrypted message: after a CBC plaintext, whatever fails in it
+ * is the uniform DecryptionFailed ("parsed but the signature is bad" versus "did not parse"
+ * would otherwise be a padding oracle).
+ */
+export function afterDecryption<T>(decrypted: DecryptedMessage, stage: () => T): T {
+  if (!decrypted.cbcPlaintext) return stage();
+  try {
+    return stage();
+  } catch (err) {
+    throw uniformDecryptionError(err);
+  }
+}
+
+function processSecurityHeader(
   msg: ParsedMessage,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): ProcessedHeader {
   const { policy } = options;
   const security = msg.security;
@@ -153,7 +212,7 @@ export function processSecurityHeader(
     } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
       // Read above.
     } else if (ns === NS.xenc && name === 'EncryptedKey') {
-      decrypted.push(...processEncryptedKey(e, msg, keyTokens, symmetricKeys, options));
+      decrypted.push(...processEncryptedKey(e, msg, keyTokens, symmetricKeys, options, record));
     } else if (ns === NS.ds && name === 'Signature') {
       const parsed = parseSignature(e, policy.allowed, policy.limits);
       const signer = resolveSigner(parsed.keyInfo, keyTokens);
@@ -167,7 +226,7 @@ export function processSecurityHeader(
     } else if (isDerivedKeyToken(e)) {
       symmetricKeys.set(e, processDerivedKeyToken(e, keyTokens));
     } else if (ns === NS.xenc && name === 'ReferenceList') {
-      decrypted.push(...processReferenceList(e, msg, keyTokens, options));
+      decrypted.push(...processReferenceList(e, msg, keyTokens, options, record));
     } else if (ns === NS.xenc && name === 'EncryptedData') {
       // An encrypted entry whose key comes later (EncryptBeforeSign): decrypted in place when
       // that key is processed; its content is then read as a token below.
@@ -221,6 +280,7 @@ function processEncryptedKey(
   keyTokens: KeyTokens,
   symmetricKeys: Map<Element, SymmetricKeyToken>,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): DecryptedPart[] {
   const { policy } = options;
   const ek = parseEncryptedKey(el, policy.allowed.keyTransport);
@@ -259,7 +319,7 @@ function processEncryptedKey(
   for (const d of data) {
     const parent = d.element.parentNode;
     if (!isElement(parent)) throw new DecryptionError();
-    options.onDecrypt(d.algorithm);
+    record.note(d.algorithm);
     if (isWholeBodyContent(d, msg.soap.body, msg.bodyContent)) {
       decryptBodyContent(d, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
       parts.push({ element: parent, type: 'Content', algorithm: d.algorithm });

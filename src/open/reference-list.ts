@@ -18,7 +18,7 @@ import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { encryptedDataKeyInfo, resolveSymmetricKey } from './derived-keys.js';
 import type { KeyTokens } from './key-reference.js';
 import type { ParsedMessage } from './parse-message.js';
-import type { DecryptedPart, ProcessOptions } from './process-header.js';
+import type { DecryptedPart, DecryptionRecord, ProcessOptions } from './process-header.js';
 
 /**
  * Decrypt what a ReferenceList names.
@@ -30,6 +30,7 @@ export function processReferenceList(
   msg: ParsedMessage,
   keyTokens: KeyTokens,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): DecryptedPart[] {
   const { policy } = options;
   const parts: DecryptedPart[] = [];
@@ -55,7 +56,7 @@ export function processReferenceList(
     if (wrapper && data.type !== 'Element') {
       throw reject('MalformedMessage', 'an EncryptedHeader holds Type Element data');
     }
-    options.onDecrypt(data.algorithm);
+    record.note(data.algorithm);
     if (!wrapper && isWholeBodyContent(data, msg.soap.body, msg.bodyContent)) {
       decryptBodyContent(data, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
       parts.push({ element: parent, type: 'Content', algorithm: data.algorithm });
