@@ -1,7 +1,8 @@
 /**
- * Receiver stage: enforce the policy on what was verified — the Body (by position) signed,
- * the Timestamp ours and signed and fresh, the Body encrypted where required, tokens signed
- * where required.
+ * Receiver stages after decryption: what the verified signatures cover, bound to their keys
+ * (VerifiedMessage), then the policy enforced on it — the Body (by position) signed, the
+ * Timestamp ours and signed and fresh, the Body encrypted where required, tokens signed where
+ * required (EnforcedMessage).
  */
 import type { MessageEvidence, SignatureEvidence } from '../credentials/types.js';
 import { reject } from '../errors.js';
@@ -12,14 +13,26 @@ import type { Element } from '../xml/dom.js';
 import { NS } from '../xml/ns.js';
 import { applyEndorsingSignatures } from './endorsing.js';
 import type { ParsedMessage } from './parse-message.js';
-import type { ProcessedHeader } from './process-header.js';
+import type { DecryptedMessage } from './process-header.js';
 
-/** Turn the processed header into what the credential plug-ins read. */
-export function collectEvidence(
-  msg: ParsedMessage,
-  header: ProcessedHeader,
-  now: Date,
-): MessageEvidence {
+/** The decrypted message and what its verified signatures cover, bound to their keys. */
+export interface VerifiedMessage extends DecryptedMessage {
+  readonly evidence: MessageEvidence;
+}
+
+/** A verified message that meets the policy; `evidence` carries the validation time. */
+export interface EnforcedMessage extends VerifiedMessage {
+  readonly enforced: true;
+  /** The Timestamp is present and covered by the Body signature. */
+  readonly timestampSigned: boolean;
+}
+
+/**
+ * Receiver stage: turn the processed header into what the credential plug-ins read.
+ * @throws WsseqError `PolicyViolation` (the Body signed with two keys, endorsing rules).
+ */
+export function collectEvidence(decrypted: DecryptedMessage, now: Date): VerifiedMessage {
+  const { message: msg, header } = decrypted;
   const signatures: SignatureEvidence[] = header.signatures.map((s) => ({
     covered: s.verified.covered,
     certificate: s.signer.kind === 'x509' ? s.signer.certificate : undefined,
@@ -35,7 +48,7 @@ export function collectEvidence(
   ) {
     throw reject('PolicyViolation', 'the Body is signed with more than one key');
   }
-  return {
+  const evidence: MessageEvidence = {
     bodySignature: applyEndorsingSignatures(header, msg.soap.body, first),
     signatures,
     tokens: header.otherTokens,
@@ -44,17 +57,18 @@ export function collectEvidence(
     timestamp: header.timestamp?.value,
     now,
   };
+  return { ...decrypted, evidence };
 }
 
 /**
+ * Receiver stage: enforce the policy on what was verified.
  * @throws WsseqError `PolicyViolation`, `MessageExpired`.
  */
 export function enforcePolicy(
-  msg: ParsedMessage,
-  header: ProcessedHeader,
-  evidence: MessageEvidence,
+  verified: VerifiedMessage,
   policy: ResolvedReceiverPolicy,
-): void {
+): EnforcedMessage {
+  const { message: msg, header, evidence } = verified;
   const body = evidence.bodySignature;
   if (policy.protectionLevel !== 'None') {
     if (!msg.security) throw reject('PolicyViolation', 'the message has no Security header');
@@ -93,6 +107,27 @@ export function enforcePolicy(
       'the signing token is not covered by the signature (ProtectTokens)',
     );
   }
+  const timestampSigned = ts !== undefined && body?.covered.includes(ts.element) === true;
+  return {
+    ...verified,
+    evidence: withValidationTime(evidence, timestampSigned, ts?.value.created, policy),
+    enforced: true,
+    timestampSigned,
+  };
+}
+
+/** Under AtSignedTime, credentials are validated at the signed Created (age already bounded). */
+function withValidationTime(
+  evidence: MessageEvidence,
+  timestampSigned: boolean,
+  created: Date | undefined,
+  policy: ResolvedReceiverPolicy,
+): MessageEvidence {
+  if (policy.credentialValidation !== 'AtSignedTime' || !created || !timestampSigned) {
+    return evidence;
+  }
+  const at = Math.min(created.getTime(), evidence.now.getTime());
+  return { ...evidence, validationTime: new Date(at) };
 }
 
 /** WS-Addressing namespaces whose `To` header names the destination. */

@@ -4,13 +4,18 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { reject } from '../errors.js';
-import { Certificate } from '../trust/certificate.js';
-import { readKeyInfo, referenceMatches } from '../wss/token-reference.js';
+import type { Certificate } from '../trust/certificate.js';
+import { referenceMatches } from '../wss/token-reference.js';
 import type { TokenReference } from '../wss/token-reference.js';
 import type { Element } from '../xml/dom.js';
-import { isNamed } from '../xml/dom.js';
-import type { IdIndex } from '../xml/ids.js';
-import { NS, VALUE_TYPE } from '../xml/ns.js';
+import { VALUE_TYPE } from '../xml/ns.js';
+import {
+  checkCertificateReference,
+  readReference,
+  resolveKeyReference,
+  resolveParsedReference,
+} from './key-reference.js';
+import type { KeyTokens, ResolvedKey } from './key-reference.js';
 
 /** A service's decryption key: its certificate and private key. */
 export interface ServiceKey {
@@ -19,22 +24,7 @@ export interface ServiceKey {
 }
 
 /** What a signature key reference resolved to: a certificate, or a key from an EncryptedKey. */
-export type ResolvedSigner =
-  | {
-      readonly kind: 'x509';
-      readonly certificate: Certificate;
-      /** The BinarySecurityToken element the certificate came from, if any. */
-      readonly token: Element | undefined;
-      readonly reference: TokenReference['kind'];
-    }
-  | {
-      readonly kind: 'symmetric';
-      readonly key: Buffer;
-      /** The element that carried the key (EncryptedKey, DerivedKeyToken, a credential's token). */
-      readonly token: Element;
-      /** The token the key comes from at the root (a derived key's base token). */
-      readonly origin: Element;
-    };
+export type ResolvedSigner = ResolvedKey;
 
 /**
  * A symmetric key the service unwrapped from an EncryptedKey, or derived from one (a
@@ -63,72 +53,15 @@ export function keyIdentifierMatches(
 }
 
 /**
- * Resolve a signature's KeyInfo: a direct reference to a BinarySecurityToken or EncryptedKey
- * of this message, an EncryptedKeySHA1, or a thumbprint / SKI / issuer-serial matched against
- * the message's tokens and the certificates the service knows, or an embedded certificate.
+ * Resolve a signature's KeyInfo (see {@link resolveKeyReference}): a direct reference to a
+ * BinarySecurityToken, EncryptedKey or DerivedKeyToken of this message, a KeyIdentifier, or a
+ * thumbprint / SKI / issuer-serial matched against the message's tokens and the certificates
+ * the service knows, or an embedded certificate.
  * @throws WsseqError `MalformedMessage`, `SecurityTokenUnavailable`, `UnsupportedSecurityToken`.
  */
-export function resolveSigner(
-  keyInfo: Element | undefined,
-  ids: IdIndex,
-  tokens: ReadonlyMap<Element, Certificate>,
-  symmetricKeys: ReadonlyMap<Element, SymmetricKeyToken>,
-  known: readonly Certificate[],
-): ResolvedSigner {
+export function resolveSigner(keyInfo: Element | undefined, tokens: KeyTokens): ResolvedSigner {
   if (!keyInfo) throw reject('SecurityTokenUnavailable', 'the signature has no KeyInfo');
-  const ref = readKeyInfo(keyInfo);
-  if (ref.kind === 'direct') {
-    const target = ids.resolve(ref.uri);
-    const cert = tokens.get(target);
-    if (cert) return { kind: 'x509', certificate: cert, token: target, reference: 'direct' };
-    const symmetric = symmetricKeys.get(target);
-    if (symmetric) {
-      return {
-        kind: 'symmetric',
-        key: symmetric.key,
-        token: target,
-        origin: symmetric.origin ?? target,
-      };
-    }
-    if (isNamed(target, NS.wsse, 'BinarySecurityToken')) {
-      throw reject(
-        'UnsupportedSecurityToken',
-        'the referenced token is not an X.509 token of our Security header',
-      );
-    }
-    throw reject(
-      'SecurityTokenUnavailable',
-      `${ref.uri} is not a security token processed before the signature`,
-    );
-  }
-  if (ref.kind === 'certificate') {
-    return {
-      kind: 'x509',
-      certificate: Certificate.fromDer(ref.der),
-      token: undefined,
-      reference: 'certificate',
-    };
-  }
-  if (ref.kind === 'other') {
-    for (const [el, k] of symmetricKeys) {
-      if (keyIdentifierMatches(k, ref.valueType, ref.value)) {
-        return { kind: 'symmetric', key: k.key, token: el, origin: k.origin ?? el };
-      }
-    }
-    throw reject(
-      'SecurityTokenUnavailable',
-      `no token matches the key identifier ${ref.valueType}`,
-    );
-  }
-  for (const [el, cert] of tokens) {
-    if (referenceMatches(ref, cert))
-      return { kind: 'x509', certificate: cert, token: el, reference: ref.kind };
-  }
-  for (const cert of known) {
-    if (referenceMatches(ref, cert))
-      return { kind: 'x509', certificate: cert, token: undefined, reference: ref.kind };
-  }
-  throw reject('SecurityTokenUnavailable', `no certificate matches the ${ref.kind} reference`);
+  return resolveKeyReference(keyInfo, 'Signature', tokens);
 }
 
 /**
@@ -137,20 +70,22 @@ export function resolveSigner(
  */
 export function selectServiceKeys(
   keyInfo: Element | undefined,
-  ids: IdIndex,
-  tokens: ReadonlyMap<Element, Certificate>,
+  tokens: KeyTokens,
   serviceKeys: readonly ServiceKey[],
 ): ServiceKey[] {
   if (!keyInfo) return serviceKeys.length === 1 ? [...serviceKeys] : [];
   let ref: TokenReference;
+  let resolved: ResolvedKey | undefined;
   try {
-    ref = readKeyInfo(keyInfo);
+    ref = readReference(keyInfo);
+    // A reference by value names the service's own certificate, not one of the message.
+    if (ref.kind !== 'direct') checkCertificateReference(ref, 'EncryptedKey');
+    else resolved = resolveParsedReference(ref, 'EncryptedKey', tokens);
   } catch {
     return [];
   }
-  if (ref.kind === 'direct') {
-    const target = ids.get(ref.uri.slice(1));
-    const cert = target ? tokens.get(target) : undefined;
+  if (resolved) {
+    const cert = resolved.kind === 'x509' ? resolved.certificate : undefined;
     return cert ? serviceKeys.filter((k) => k.certificate.equals(cert)) : [];
   }
   return serviceKeys.filter((k) => referenceMatches(ref, k.certificate));

@@ -11,14 +11,12 @@ import type {
   Authentication,
   CredentialType,
   Identity,
-  MessageEvidence,
   ReceiverCredential,
 } from '../credentials/types.js';
-import { DecryptionError, isWsseqError, reject } from '../errors.js';
-import { BLOCK_CIPHER } from '../policy/algorithms.js';
+import { reject } from '../errors.js';
 import { resolveReceiverPolicy } from '../policy/policy.js';
 import { checkMessageInput, checkOpenOptions } from '../policy/pipeline-options.js';
-import type { ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { BspRelaxations, ReceiverPolicy, ResolvedReceiverPolicy } from '../policy/policy.js';
 import type { ReplayCache, ReplayReservation } from '../replay/replay-cache.js';
 import type { Certificate } from '../trust/certificate.js';
 import type { TrustStore } from '../trust/validate.js';
@@ -28,11 +26,11 @@ import { serialize } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import type { SoapVersion } from '../xml/soap.js';
 import { collectEvidence, enforcePolicy } from './enforce.js';
+import type { EnforcedMessage } from './enforce.js';
 import type { ServiceKey } from './keys.js';
 import { parseMessage } from './parse-message.js';
 import type { ParsedMessage } from './parse-message.js';
-import { processSecurityHeader } from './process-header.js';
-import type { ProcessedHeader } from './process-header.js';
+import { afterDecryption, decryptMessage } from './process-header.js';
 import { stripComments } from './strip-comments.js';
 import { checkMustUnderstand, parseUnderstoodHeaders } from './must-understand.js';
 import { NO_RESERVATION, replayExpiry, reserveReplayKeys } from './replay.js';
@@ -85,6 +83,11 @@ export interface SecurityContext {
   readonly encrypted: readonly string[];
   readonly timestamp: Timestamp | undefined;
   readonly soapVersion: SoapVersion;
+  /**
+   * The Basic Security Profile relaxations (policy `relaxations`) this message needed to be
+   * accepted, by name, e.g. `allowMissingValueType`. Empty for a strictly conforming message.
+   */
+  readonly relaxed: readonly (keyof BspRelaxations)[];
 }
 
 export interface OpenResult {
@@ -227,12 +230,10 @@ interface OpenConfig {
   readonly understoodHeaders: ReadonlySet<string>;
 }
 
-const CBC = new Set<string>([
-  BLOCK_CIPHER.aes128Cbc,
-  BLOCK_CIPHER.aes192Cbc,
-  BLOCK_CIPHER.aes256Cbc,
-  BLOCK_CIPHER.tripleDesCbc,
-]);
+/** The authentication stage's result: an enforced message and who sent it. */
+interface AuthenticatedMessage extends EnforcedMessage {
+  readonly auth: Authentication;
+}
 
 async function openMessage(
   message: string | Uint8Array,
@@ -241,39 +242,25 @@ async function openMessage(
   queueMessageId: string | undefined,
 ): Promise<OpenResult> {
   const { policy } = config;
-  const msg = parseMessage(message, policy);
-  const seen = { cbcPlaintext: false };
-  let header: ProcessedHeader;
-  let evidence: MessageEvidence;
-  try {
-    header = processSecurityHeader(msg, {
-      policy,
-      serviceKeys: config.serviceKeys,
-      knownCertificates: config.known,
-      certificateCache: config.certificateCache,
-      onDecrypt: (algorithm) => {
-        if (CBC.has(algorithm)) seen.cbcPlaintext = true;
-      },
-      resolveTokenKey: (token) => {
-        for (const c of config.credentials) {
-          const found = c.resolveTokenKey?.(token);
-          if (found) return found;
-        }
-        return undefined;
-      },
-    });
-    evidence = collectEvidence(msg, header, now);
-    enforcePolicy(msg, header, evidence, policy);
-    evidence = withValidationTime(evidence, header, policy);
-  } catch (err) {
-    // After a CBC decryption, whatever fails next must look like the decryption failing:
-    // otherwise "parsed but signature bad" versus "did not parse" is a padding oracle.
-    if (seen.cbcPlaintext && isWsseqError(err) && err.code !== 'DecryptionFailed') {
-      throw new DecryptionError({ cause: err });
-    }
-    throw err;
-  }
-  const auth = await authenticate(config.credentials, evidence);
+  const parsed = parseMessage(message, policy);
+  const decrypted = decryptMessage(parsed, {
+    policy,
+    serviceKeys: config.serviceKeys,
+    knownCertificates: config.known,
+    certificateCache: config.certificateCache,
+    resolveTokenKey: (token) => {
+      for (const c of config.credentials) {
+        const found = c.resolveTokenKey?.(token);
+        if (found) return found;
+      }
+      return undefined;
+    },
+  });
+  const enforced = afterDecryption(decrypted, () =>
+    enforcePolicy(collectEvidence(decrypted, now), policy),
+  );
+  const authenticated = await authenticate(config.credentials, enforced);
+  const msg = authenticated.message;
   checkMustUnderstand({
     header: msg.soap.header,
     soapVersion: msg.soap.version,
@@ -281,7 +268,16 @@ async function openMessage(
     actor: policy.actor,
     understood: config.understoodHeaders,
   });
+  return openResult(authenticated, config, queueMessageId);
+}
 
+/** The last stage: reserve the replay keys, and hand over the context and the clear envelope. */
+async function openResult(
+  authenticated: AuthenticatedMessage,
+  config: OpenConfig,
+  queueMessageId: string | undefined,
+): Promise<OpenResult> {
+  const { message: msg, header, evidence, auth } = authenticated;
   const signed = evidence.bodySignature?.covered.map(partName) ?? [];
   const encrypted = header.decrypted.map((d) => partName(d.element));
   const replayKeys = [...(auth.replayKeys ?? [])];
@@ -294,10 +290,12 @@ async function openMessage(
     ? await reserveReplayKeys(
         config.replayCache,
         replayKeys,
-        replayExpiry(evidence.timestamp, timestampSigned(evidence, header), auth, policy),
+        replayExpiry(evidence.timestamp, authenticated.timestampSigned, auth, config.policy),
         queueMessageId,
       )
     : NO_RESERVATION;
+  // The opener is the last owner of the decrypted message's document: it leaves out our
+  // Security header (unless asked to keep it) and strips what the signatures did not cover.
   if (msg.security && !config.keepSecurityHeader)
     msg.security.parentNode?.removeChild(msg.security);
   // Serialized on first read: a consumer that uses the DOM (or only the Body) does not pay
@@ -328,6 +326,7 @@ async function openMessage(
       encrypted,
       timestamp: header.timestamp?.value,
       soapVersion: msg.soap.version,
+      relaxed: header.relaxed,
     },
     get envelope() {
       return (envelopeText ??= serialize(built().document));
@@ -348,31 +347,19 @@ async function openMessage(
   };
 }
 
-function timestampSigned(evidence: MessageEvidence, header: ProcessedHeader): boolean {
-  const ts = header.timestamp;
-  return ts !== undefined && evidence.bodySignature?.covered.includes(ts.element) === true;
-}
-
-/** Under AtSignedTime, credentials are validated at the signed Created (age already bounded). */
-function withValidationTime(
-  evidence: MessageEvidence,
-  header: ProcessedHeader,
-  policy: ResolvedReceiverPolicy,
-): MessageEvidence {
-  const created = header.timestamp?.value.created;
-  if (policy.credentialValidation !== 'AtSignedTime' || !created) return evidence;
-  if (!timestampSigned(evidence, header)) return evidence;
-  const at = Math.min(created.getTime(), evidence.now.getTime());
-  return { ...evidence, validationTime: new Date(at) };
-}
-
+/**
+ * Receiver stage: the first credential plug-in that recognizes the message authenticates it.
+ * @throws WsseqError `PolicyViolation`, `CertificateRequired`, `UnsupportedSecurityToken`, or
+ *   the credential's own codes.
+ */
 async function authenticate(
   credentials: readonly ReceiverCredential[],
-  evidence: MessageEvidence,
-): Promise<Authentication> {
+  enforced: EnforcedMessage,
+): Promise<AuthenticatedMessage> {
+  const { evidence } = enforced;
   for (const credential of credentials) {
-    const result = await credential.authenticate(evidence);
-    if (result) return result;
+    const auth = await credential.authenticate(evidence);
+    if (auth) return { ...enforced, auth };
   }
   if (!evidence.bodySignature && evidence.tokens.length === 0) {
     throw reject('PolicyViolation', 'the message carries no credential');

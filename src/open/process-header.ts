@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
-import type { ResolvedReceiverPolicy } from '../policy/policy.js';
+import type { BspRelaxations, ResolvedReceiverPolicy } from '../policy/policy.js';
 import { DigestCache, parseSignature, verifySignature } from '../dsig/verify.js';
 import type { VerifiedSignature } from '../dsig/verify.js';
 import type { Certificate } from '../trust/certificate.js';
@@ -14,15 +14,17 @@ import { readX509Token, tokenValueType } from '../wss/binary-security-token.js';
 import { readTimestamp } from '../wss/timestamp.js';
 import type { CertificateCache } from '../wss/token-cache.js';
 import type { Timestamp } from '../wss/timestamp.js';
-import { childElements, isElement } from '../xml/dom.js';
+import { attr, childElements, isElement } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import { NS, VALUE_TYPE } from '../xml/ns.js';
 import {
   contentKeyLength,
   decryptContentKey,
   decryptInPlace,
+  isCbcCipher,
   parseEncryptedData,
   parseEncryptedKey,
+  uniformDecryptionError,
 } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
 import { isDerivedKeyToken } from '../wss/derived-key.js';
@@ -31,6 +33,7 @@ import { processDerivedKeyToken } from './derived-keys.js';
 import { resolveSigner, selectServiceKeys } from './keys.js';
 import { processReferenceList } from './reference-list.js';
 import type { ResolvedSigner, ServiceKey, SymmetricKeyToken } from './keys.js';
+import type { KeyTokens } from './key-reference.js';
 import type { ParsedMessage } from './parse-message.js';
 import type { TokenKey } from '../credentials/types.js';
 
@@ -58,6 +61,8 @@ export interface ProcessedHeader {
   readonly decrypted: readonly DecryptedPart[];
   /** Token elements no built-in processor consumed (UsernameToken, issued tokens): for credentials. */
   readonly otherTokens: readonly Element[];
+  /** The Basic Security Profile relaxations this message needed (sorted). */
+  readonly relaxed: readonly (keyof BspRelaxations)[];
 }
 
 export interface ProcessOptions {
@@ -67,8 +72,6 @@ export interface ProcessOptions {
   readonly knownCertificates: readonly Certificate[];
   /** Parsed BinarySecurityToken certificates, reused across messages. */
   readonly certificateCache?: CertificateCache;
-  /** Told of each data algorithm used, before the plaintext is parsed. */
-  readonly onDecrypt: (algorithm: string) => void;
   /**
    * The key of a non-X.509 BinarySecurityToken, from the credential plug-ins (see
    * `ReceiverCredential.resolveTokenKey`); undefined when none knows the token.
@@ -77,12 +80,71 @@ export interface ProcessOptions {
 }
 
 /**
- * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
- *   failure.
+ * The decryption stage's result: the Security header processed in order (EncryptedData
+ * decrypted, signatures checked against the document as it stood then, tokens read).
+ *
+ * It owns the message from now on: decryption put the plaintext in place of each
+ * EncryptedData in `message.document` and its id index (or, for the whole Body content, in
+ * `message.bodyContent`), so the ParsedMessage it was made from must not be read again but
+ * through this value.
  */
-export function processSecurityHeader(
+export interface DecryptedMessage {
+  readonly message: ParsedMessage;
+  readonly header: ProcessedHeader;
+  /**
+   * A CBC-mode plaintext was read. Every later failure must then look like the decryption
+   * failing: run the later stages through {@link afterDecryption}.
+   */
+  readonly cbcPlaintext: boolean;
+}
+
+/** What the decryption stage has seen so far (per message). */
+export class DecryptionRecord {
+  #cbcPlaintext = false;
+
+  /** Note a data algorithm, before its plaintext is read. */
+  note(algorithm: string): void {
+    if (isCbcCipher(algorithm)) this.#cbcPlaintext = true;
+  }
+
+  get cbcPlaintext(): boolean {
+    return this.#cbcPlaintext;
+  }
+}
+
+/**
+ * Receiver stage: decrypt and verify in the Security header's order.
+ * @throws WsseqError (any code of the header's content); DecryptionError for every decryption
+ *   failure, and for every failure once a CBC plaintext was read (no padding oracle).
+ */
+export function decryptMessage(msg: ParsedMessage, options: ProcessOptions): DecryptedMessage {
+  const record = new DecryptionRecord();
+  try {
+    const header = processSecurityHeader(msg, options, record);
+    return { message: msg, header, cbcPlaintext: record.cbcPlaintext };
+  } catch (err) {
+    throw record.cbcPlaintext ? uniformDecryptionError(err) : err;
+  }
+}
+
+/**
+ * Run a stage that consumes the decrypted message: after a CBC plaintext, whatever fails in it
+ * is the uniform DecryptionFailed ("parsed but the signature is bad" versus "did not parse"
+ * would otherwise be a padding oracle).
+ */
+export function afterDecryption<T>(decrypted: DecryptedMessage, stage: () => T): T {
+  if (!decrypted.cbcPlaintext) return stage();
+  try {
+    return stage();
+  } catch (err) {
+    throw uniformDecryptionError(err);
+  }
+}
+
+function processSecurityHeader(
   msg: ParsedMessage,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): ProcessedHeader {
   const { policy } = options;
   const security = msg.security;
@@ -94,6 +156,7 @@ export function processSecurityHeader(
       signatures: [],
       decrypted: [],
       otherTokens: [],
+      relaxed: [],
     };
   }
   const entries = childElements(security);
@@ -107,11 +170,21 @@ export function processSecurityHeader(
   const tokens = new Map<Element, Certificate>();
   const otherTokens: Element[] = [];
   const symmetricKeys = new Map<Element, SymmetricKeyToken>();
+  const relaxed = new Set<keyof BspRelaxations>();
+  const keyTokens: KeyTokens = {
+    ids: msg.ids,
+    certificates: tokens,
+    symmetricKeys,
+    known: options.knownCertificates,
+    relaxations: policy.relaxations,
+    relaxed,
+  };
   for (const e of entries) {
     if (e.namespaceURI === NS.wsse && e.localName === 'BinarySecurityToken') {
-      if (tokenValueType(e) === VALUE_TYPE.x509v3)
+      if (tokenValueType(e) === VALUE_TYPE.x509v3) {
         tokens.set(e, readX509Token(e, policy.relaxations, options.certificateCache));
-      else {
+        if (attr(e, null, 'EncodingType') === undefined) relaxed.add('allowMissingEncodingType');
+      } else {
         const resolved = options.resolveTokenKey?.(e);
         if (resolved) symmetricKeys.set(e, { ...resolved, sha1: undefined });
       }
@@ -139,16 +212,10 @@ export function processSecurityHeader(
     } else if (ns === NS.wsse && name === 'BinarySecurityToken') {
       // Read above.
     } else if (ns === NS.xenc && name === 'EncryptedKey') {
-      decrypted.push(...processEncryptedKey(e, msg, tokens, symmetricKeys, options));
+      decrypted.push(...processEncryptedKey(e, msg, keyTokens, symmetricKeys, options, record));
     } else if (ns === NS.ds && name === 'Signature') {
       const parsed = parseSignature(e, policy.allowed, policy.limits);
-      const signer = resolveSigner(
-        parsed.keyInfo,
-        msg.ids,
-        tokens,
-        symmetricKeys,
-        options.knownCertificates,
-      );
+      const signer = resolveSigner(parsed.keyInfo, keyTokens);
       const key = signer.kind === 'x509' ? signer.certificate.publicKey : signer.key;
       const verified = verifySignature(parsed, key, {
         ids: msg.ids,
@@ -157,9 +224,9 @@ export function processSecurityHeader(
       });
       signatures.push({ verified, signer });
     } else if (isDerivedKeyToken(e)) {
-      symmetricKeys.set(e, processDerivedKeyToken(e, msg.ids, symmetricKeys, policy));
+      symmetricKeys.set(e, processDerivedKeyToken(e, keyTokens));
     } else if (ns === NS.xenc && name === 'ReferenceList') {
-      decrypted.push(...processReferenceList(e, msg, symmetricKeys, options));
+      decrypted.push(...processReferenceList(e, msg, keyTokens, options, record));
     } else if (ns === NS.xenc && name === 'EncryptedData') {
       // An encrypted entry whose key comes later (EncryptBeforeSign): decrypted in place when
       // that key is processed; its content is then read as a token below.
@@ -196,15 +263,24 @@ export function processSecurityHeader(
       throw new DecryptionError({ cause: new Error('encrypted Body content has no key') });
     }
   }
-  return { timestamp, tokens, symmetricKeys, signatures, decrypted, otherTokens };
+  return {
+    timestamp,
+    tokens,
+    symmetricKeys,
+    signatures,
+    decrypted,
+    otherTokens,
+    relaxed: [...relaxed].sort(),
+  };
 }
 
 function processEncryptedKey(
   el: Element,
   msg: ParsedMessage,
-  tokens: ReadonlyMap<Element, Certificate>,
+  keyTokens: KeyTokens,
   symmetricKeys: Map<Element, SymmetricKeyToken>,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): DecryptedPart[] {
   const { policy } = options;
   const ek = parseEncryptedKey(el, policy.allowed.keyTransport);
@@ -222,7 +298,7 @@ function processEncryptedKey(
       cause: new Error('one key used for algorithms of different key sizes'),
     });
   }
-  const candidates = selectServiceKeys(ek.keyInfo, msg.ids, tokens, options.serviceKeys);
+  const candidates = selectServiceKeys(ek.keyInfo, keyTokens, options.serviceKeys);
   let key: Buffer | undefined;
   let lastError: unknown = new Error('no service key matches the EncryptedKey reference');
   for (const candidate of candidates) {
@@ -243,7 +319,7 @@ function processEncryptedKey(
   for (const d of data) {
     const parent = d.element.parentNode;
     if (!isElement(parent)) throw new DecryptionError();
-    options.onDecrypt(d.algorithm);
+    record.note(d.algorithm);
     if (isWholeBodyContent(d, msg.soap.body, msg.bodyContent)) {
       decryptBodyContent(d, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
       parts.push({ element: parent, type: 'Content', algorithm: d.algorithm });

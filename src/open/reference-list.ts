@@ -16,9 +16,9 @@ import {
 } from '../xenc/decrypt.js';
 import { decryptBodyContent, isWholeBodyContent } from './body-content.js';
 import { encryptedDataKeyInfo, resolveSymmetricKey } from './derived-keys.js';
-import type { SymmetricKeyToken } from './keys.js';
+import type { KeyTokens } from './key-reference.js';
 import type { ParsedMessage } from './parse-message.js';
-import type { DecryptedPart, ProcessOptions } from './process-header.js';
+import type { DecryptedPart, DecryptionRecord, ProcessOptions } from './process-header.js';
 
 /**
  * Decrypt what a ReferenceList names.
@@ -28,8 +28,9 @@ import type { DecryptedPart, ProcessOptions } from './process-header.js';
 export function processReferenceList(
   list: Element,
   msg: ParsedMessage,
-  symmetricKeys: ReadonlyMap<Element, SymmetricKeyToken>,
+  keyTokens: KeyTokens,
   options: ProcessOptions,
+  record: DecryptionRecord,
 ): DecryptedPart[] {
   const { policy } = options;
   const parts: DecryptedPart[] = [];
@@ -43,10 +44,10 @@ export function processReferenceList(
     if (!keyInfo) {
       throw reject('SecurityTokenUnavailable', `EncryptedData ${uri} names no key (no KeyInfo)`);
     }
-    const resolved = resolveSymmetricKey(keyInfo, msg.ids, symmetricKeys, policy);
+    const resolved = resolveSymmetricKey(keyInfo, 'EncryptedData', keyTokens);
     const needed = contentKeyLength(data);
     const key =
-      symmetricKeys.get(resolved.token)?.shorterKeysArePrefixes === true &&
+      keyTokens.symmetricKeys.get(resolved.token)?.shorterKeysArePrefixes === true &&
       resolved.key.length > needed
         ? resolved.key.subarray(0, needed)
         : resolved.key;
@@ -55,7 +56,7 @@ export function processReferenceList(
     if (wrapper && data.type !== 'Element') {
       throw reject('MalformedMessage', 'an EncryptedHeader holds Type Element data');
     }
-    options.onDecrypt(data.algorithm);
+    record.note(data.algorithm);
     if (!wrapper && isWholeBodyContent(data, msg.soap.body, msg.bodyContent)) {
       decryptBodyContent(data, key, msg.soap.body, msg.ids, msg.bodyContent, policy.limits);
       parts.push({ element: parent, type: 'Content', algorithm: data.algorithm });

@@ -14,13 +14,17 @@ import { ENCODING_TYPE, NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 /** How a sender refers to a certificate. */
 export type KeyReferenceStyle = 'bst' | 'thumbprint' | 'ski' | 'issuer-serial';
 
-export type TokenReference =
+export type TokenReference = (
   | { readonly kind: 'direct'; readonly uri: string; readonly valueType: string | undefined }
   | { readonly kind: 'thumbprint'; readonly sha1: Buffer }
   | { readonly kind: 'ski'; readonly ski: Buffer }
   | { readonly kind: 'issuer-serial'; readonly issuer: string; readonly serial: string }
   | { readonly kind: 'certificate'; readonly der: Buffer }
-  | { readonly kind: 'other'; readonly valueType: string; readonly value: Buffer };
+  | { readonly kind: 'other'; readonly valueType: string; readonly value: Buffer }
+) & {
+  /** The SecurityTokenReference's wsse11:TokenType, when it has one (BSP R3069, R3074, R6907). */
+  readonly tokenType?: string;
+};
 
 function base64Of(el: Element, what: string): Buffer {
   const value = decodeBase64Text(textOf(el), false);
@@ -43,8 +47,14 @@ export function readKeyInfo(keyInfo: Element): TokenReference {
   throw reject('MalformedMessage', `unsupported KeyInfo content ${only.tagName}`);
 }
 
-/** Read a wsse:SecurityTokenReference. */
+/** Read a wsse:SecurityTokenReference (with its wsse11:TokenType, when present). */
 export function readSecurityTokenReference(str: Element): TokenReference {
+  const ref = readReferenceForm(str);
+  const tokenType = attr(str, NS.wsse11, 'TokenType');
+  return tokenType === undefined ? ref : { ...ref, tokenType };
+}
+
+function readReferenceForm(str: Element): TokenReference {
   const children = childElements(str);
   const only = children.length === 1 ? children[0] : undefined;
   if (!only)
@@ -57,7 +67,10 @@ export function readSecurityTokenReference(str: Element): TokenReference {
     return { kind: 'direct', uri, valueType: attr(only, null, 'ValueType') };
   }
   if (only.namespaceURI === NS.wsse && only.localName === 'KeyIdentifier') {
-    const valueType = attr(only, null, 'ValueType') ?? '';
+    const valueType = attr(only, null, 'ValueType');
+    if (valueType === undefined) {
+      throw reject('MalformedMessage', 'BSP R3054: a KeyIdentifier needs a ValueType');
+    }
     const encoding = attr(only, null, 'EncodingType');
     if (encoding !== undefined && encoding !== ENCODING_TYPE.base64) {
       throw reject('MalformedMessage', 'a KeyIdentifier must be Base64Binary');

@@ -4,8 +4,8 @@
  * parsed in the namespace context of where it goes. Any failure is one DecryptionError.
  */
 import type { KeyObject } from 'node:crypto';
-import { DecryptionError, reject } from '../errors.js';
-import { DIGEST, KEY_TRANSPORT, MGF } from '../policy/algorithms.js';
+import { DecryptionError, isWsseqError, reject } from '../errors.js';
+import { BLOCK_CIPHER, DIGEST, KEY_TRANSPORT, MGF } from '../policy/algorithms.js';
 import type { BlockCipherUri } from '../policy/algorithms.js';
 import {
   adoptNode,
@@ -158,6 +158,28 @@ export function parseEncryptedData(el: Element, allowed: ReadonlySet<string>): P
     typeUri === ENC_TYPE.content ? 'Content' : typeUri === ENC_TYPE.element ? 'Element' : undefined;
   if (!type) throw reject('MalformedMessage', 'EncryptedData needs Type Content or Element');
   return { element: el, algorithm, type, cipherValue: cipherValueOf(el) };
+}
+
+const CBC: ReadonlySet<string> = new Set<string>([
+  BLOCK_CIPHER.aes128Cbc,
+  BLOCK_CIPHER.aes192Cbc,
+  BLOCK_CIPHER.aes256Cbc,
+  BLOCK_CIPHER.tripleDesCbc,
+]);
+
+/** True for a CBC-mode data algorithm (unauthenticated: its padding can be an oracle). */
+export function isCbcCipher(algorithm: string): boolean {
+  return CBC.has(algorithm);
+}
+
+/**
+ * The error to report once a CBC plaintext was read: any rejection becomes the uniform
+ * DecryptionError (the original kept as its cause, for the log). Other errors pass unchanged.
+ */
+export function uniformDecryptionError(err: unknown): unknown {
+  return isWsseqError(err) && err.code !== 'DecryptionFailed'
+    ? new DecryptionError({ cause: err })
+    : err;
 }
 
 /**

@@ -17,6 +17,9 @@ export const NS = {
   wsc13: 'http://docs.oasis-open.org/ws-sx/ws-secureconversation/200512',
   /** WS-Addressing 1.0. */
   wsa: 'http://www.w3.org/2005/08/addressing',
+  /** SAML assertions (no SAML token is accepted; named to refuse references to them). */
+  saml1: 'urn:oasis:names:tc:SAML:1.0:assertion',
+  saml2: 'urn:oasis:names:tc:SAML:2.0:assertion',
 } as const;
 
 /** Preferred prefixes when wsseq writes elements. */
@@ -43,6 +46,7 @@ export const VALUE_TYPE = {
     'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKeySHA1',
   encryptedKeyToken:
     'http://docs.oasis-open.org/wss/oasis-wss-soap-message-security-1.1#EncryptedKey',
+  usernameToken: `${WSS_PROFILE}username-token-profile-1.0#UsernameToken`,
   passwordText: `${WSS_PROFILE}username-token-profile-1.0#PasswordText`,
   passwordDigest: `${WSS_PROFILE}username-token-profile-1.0#PasswordDigest`,
 } as const;
