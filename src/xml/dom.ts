@@ -3,8 +3,10 @@
  * helpers keep `any` out of the code that walks documents.
  */
 import { createRequire } from 'node:module';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
+import { NS } from './ns.js';
+import type { StartTag } from './tokenizer.js';
 
 export type { Attr, Document, Element, Node };
 
@@ -175,4 +177,61 @@ export function adoptNode(node: Node, doc: Document): Node {
     for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
   }
   return node;
+}
+
+/** An empty XML document, as xmldom's parser starts one. */
+export function createDocument(): Document {
+  return new DOMImplementation().createDocument(null, '');
+}
+
+/** Makes the nodes of one document from start tags the hardened tokenizer checked. */
+export interface DomFactory {
+  /** The element of `tag` (read from `text`) with its attributes in document order. */
+  element(tag: StartTag, text: string): Element;
+  append(parent: Node, child: Node): void;
+}
+
+export function domFactory(doc: Document): DomFactory {
+  return {
+    element(tag, text) {
+      const el = doc.createElementNS(tag.uri === '' ? null : tag.uri, tag.qname);
+      for (const [qname, value, uri] of attributesInOrder(tag, text)) {
+        const a = doc.createAttributeNS(uri, qname);
+        a.value = a.nodeValue = value;
+        el.setAttributeNode(a);
+      }
+      return el;
+    },
+    append(parent, child) {
+      parent.appendChild(child);
+    },
+  };
+}
+
+/**
+ * The attributes and namespace declarations of `tag` as [qname, value, namespace] in the order
+ * they are written (the tokenizer reports the two apart; xmldom keeps them interleaved).
+ */
+function attributesInOrder(tag: StartTag, text: string): [string, string, string | null][] {
+  const out: [string, string, string | null][] = [];
+  for (const d of tag.namespaces)
+    out.push([d.prefix === '' ? 'xmlns' : `xmlns:${d.prefix}`, d.uri, NS.xmlns]);
+  for (const a of tag.attributes) out.push([a.qname, a.value, a.uri === '' ? null : a.uri]);
+  if (tag.namespaces.length === 0 || tag.attributes.length === 0) return out;
+  // Both kinds: read the order of the names from the tag (already checked well-formed).
+  const order = new Map<string, number>();
+  let pos = tag.start + 1 + tag.qname.length;
+  for (let i = 0; ; i++) {
+    while (/[ \t\n]/.test(text.charAt(pos))) pos++;
+    const c = text.charAt(pos);
+    if (c === '>' || c === '/' || c === '') break;
+    let eq = pos;
+    while (!/[ \t\n=]/.test(text.charAt(eq))) eq++;
+    order.set(text.slice(pos, eq), i);
+    const q = text.indexOf('=', eq) + 1;
+    let open = q;
+    while (/[ \t\n]/.test(text.charAt(open))) open++;
+    pos = text.indexOf(text.charAt(open), open + 1) + 1;
+  }
+  return out.sort((x, y) => (order.get(x[0]) ?? 0) - (order.get(y[0]) ?? 0));
 }
