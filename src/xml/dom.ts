@@ -192,6 +192,36 @@ export interface DomFactory {
 }
 
 export function domFactory(doc: Document): DomFactory {
+  const fast = fastConstructors();
+  if (fast) {
+    return {
+      element(tag, text) {
+        const el = fast.element(
+          doc,
+          tag.uri === '' ? null : tag.uri,
+          tag.qname,
+          tag.prefix,
+          tag.local,
+        );
+        for (const [qname, value, uri] of attributesInOrder(tag, text)) {
+          const colon = qname.indexOf(':');
+          const a = fast.attr(
+            doc,
+            uri,
+            qname,
+            colon === -1 ? null : qname.slice(0, colon),
+            colon === -1 ? qname : qname.slice(colon + 1),
+          );
+          a.value = a.nodeValue = value;
+          el.setAttributeNode(a);
+        }
+        return el;
+      },
+      append(parent, child) {
+        parent.appendChild(child);
+      },
+    };
+  }
   return {
     element(tag, text) {
       const el = doc.createElementNS(tag.uri === '' ? null : tag.uri, tag.qname);
@@ -206,6 +236,87 @@ export function domFactory(doc: Document): DomFactory {
       parent.appendChild(child);
     },
   };
+}
+
+interface FastConstructors {
+  element(doc: Document, ns: string | null, qname: string, prefix: string, local: string): Element;
+  attr(doc: Document, ns: string | null, qname: string, prefix: string | null, local: string): Attr;
+}
+
+let fastMemo: FastConstructors | null | undefined;
+
+/**
+ * Element and attribute construction as xmldom's createElementNS and createAttributeNS do it,
+ * without their name validation (a few regular expressions per name, a large part of building
+ * a tree): the tokenizer already checked every name and namespace. Checked once against
+ * xmldom's own methods (the same properties, the same values); if they differ, undefined and
+ * the public methods are used.
+ */
+function fastConstructors(): FastConstructors | undefined {
+  if (fastMemo !== undefined) return fastMemo ?? undefined;
+  fastMemo = null;
+  try {
+    const dom = createRequire(import.meta.url)('@xmldom/xmldom/lib/dom.js') as Record<
+      string,
+      { prototype: object } | undefined
+    >;
+    const { Element: E, Attr: A, NamedNodeMap: M, NodeList: L } = dom;
+    if (!E || !A || !M || !L) return undefined;
+    const make = (c: { prototype: object }): Record<string, unknown> =>
+      Object.create(c.prototype) as Record<string, unknown>;
+    const list = (): object => new (L as unknown as new () => object)();
+    const candidate: FastConstructors = {
+      element(doc, ns, qname, prefix, local) {
+        const el = make(E);
+        el._nsMap = Object.create(null);
+        const attrs = new (M as unknown as new () => Record<string, unknown>)();
+        el.attributes = attrs;
+        el.childNodes = list();
+        el.ownerDocument = doc;
+        el.nodeName = qname;
+        el.tagName = qname;
+        el.namespaceURI = ns;
+        el.prefix = prefix === '' ? null : prefix;
+        el.localName = local;
+        attrs._ownerElement = el;
+        return el as unknown as Element;
+      },
+      attr(doc, ns, qname, prefix, local) {
+        const a = make(A);
+        a.namespaceURI = ns;
+        a.prefix = prefix;
+        a.ownerElement = null;
+        a.ownerDocument = doc;
+        a.childNodes = list();
+        a.nodeName = qname;
+        a.name = qname;
+        a.specified = true;
+        a.localName = local;
+        return a as unknown as Attr;
+      },
+    };
+    const doc = createDocument();
+    const same = (x: object, y: object): boolean => {
+      const kx = Object.keys(x).sort();
+      const ky = Object.keys(y).sort();
+      if (kx.join() !== ky.join() || Object.getPrototypeOf(x) !== Object.getPrototypeOf(y))
+        return false;
+      const rx = x as Record<string, unknown>;
+      const ry = y as Record<string, unknown>;
+      return kx.every((k) => typeof rx[k] === 'object' || rx[k] === ry[k]);
+    };
+    const el = candidate.element(doc, 'urn:x', 'p:e', 'p', 'e');
+    const a = candidate.attr(doc, 'urn:y', 'q:a', 'q', 'a');
+    const refEl = doc.createElementNS('urn:x', 'p:e');
+    const refA = doc.createAttributeNS('urn:y', 'q:a');
+    if (!same(el, refEl) || !same(a, refA) || !same(el.attributes, refEl.attributes)) {
+      return undefined;
+    }
+    fastMemo = candidate;
+    return candidate;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -234,4 +345,9 @@ function attributesInOrder(tag: StartTag, text: string): [string, string, string
     pos = text.indexOf(text.charAt(open), open + 1) + 1;
   }
   return out.sort((x, y) => (order.get(x[0]) ?? 0) - (order.get(y[0]) ?? 0));
+}
+
+/** True when trees are built without xmldom's name validation (see fastConstructors). */
+export function fastNodeConstruction(): boolean {
+  return fastConstructors() !== undefined;
 }

@@ -1,7 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createStrictParser, createDocument, isElement, serialize } from '../../../src/xml/dom.js';
+import {
+  createDocument,
+  createStrictParser,
+  fastNodeConstruction,
+  isElement,
+  serialize,
+} from '../../../src/xml/dom.js';
 import type { Node } from '../../../src/xml/dom.js';
 import { decodeMessage } from '../../../src/xml/decode.js';
 import { DEFAULT_PARSE_LIMITS } from '../../../src/xml/parse.js';
@@ -54,6 +60,10 @@ describe('buildDocument: the nodes xmldom would make, from one tokenizer pass', 
     it(JSON.stringify(xml).slice(0, 60), () => {
       same(xml);
     });
+
+  it('builds nodes without re-validating names the tokenizer checked', () => {
+    expect(fastNodeConstruction()).toBe(true);
+  });
 
   it('the WCF vectors', () => {
     const dir = join(import.meta.dirname, '../../vectors/wcf');
