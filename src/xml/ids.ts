@@ -124,15 +124,18 @@ export function idsOf(el: Element): string[] {
 }
 
 /** The id values a start tag carries (as {@link idsOf} reads them from an element). */
-export function idsOfTag(attributes: readonly TokenAttribute[]): string[] {
-  const out: string[] = [];
+export function idsOfTag(attributes: readonly TokenAttribute[]): readonly string[] {
+  let out: string[] | undefined;
   for (const a of attributes) {
     if (
       (a.local === 'Id' && (a.uri === NS.wsu || a.uri === '')) ||
       (a.local === 'id' && a.uri === NS.xml)
     ) {
-      out.push(a.value);
+      (out ??= []).push(a.value);
     }
   }
-  return out;
+  // Most tags carry no id: no array made for them.
+  return out ?? NO_IDS;
 }
+
+const NO_IDS: readonly string[] = Object.freeze([]);
