@@ -8,22 +8,24 @@ import { createHash } from 'node:crypto';
 import { DecryptionError, reject } from '../errors.js';
 import {
   ChunkSink,
+  ExclusiveCanonicalizer,
   HashSink,
   StringSink,
   apexOf,
   canonicalizeElementWithContent,
 } from '../dsig/c14n-stream.js';
-import type { CanonicalSink } from '../dsig/c14n-stream.js';
+import type { ApexElement, CanonicalSink } from '../dsig/c14n-stream.js';
 import type { CanonicalizeOptions } from '../dsig/c14n.js';
 import type { StreamedDigest, StreamedElement } from '../dsig/verify.js';
-import { TEXT_NODE, adoptNode, isElement, ownerDocumentOf } from '../xml/dom.js';
+import { COMMENT_NODE, TEXT_NODE, isElement } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
+import { idsOfTag } from '../xml/ids.js';
 import type { IdIndex, LazyContent } from '../xml/ids.js';
 import { NS } from '../xml/ns.js';
 import type { ParseLimits } from '../xml/parse.js';
-import type { StartTag, TokenAttribute } from '../xml/tokenizer.js';
+import type { NamespaceScope, StartTag } from '../xml/tokenizer.js';
+import { buildContent } from '../xml/tree-builder.js';
 import { decryptData } from '../xenc/cipher.js';
-import { parseFragment } from '../xenc/decrypt.js';
 import type { ParsedEncryptedData } from '../xenc/decrypt.js';
 
 /** The options the checking pass canonicalizes with: no comments, no PrefixList. */
@@ -36,65 +38,107 @@ export interface BodyContentSlot {
   current: StreamedBody | undefined;
 }
 
+/** The canonical form with the usual options (no comments, no PrefixList), made in the pass. */
+interface PlainForm {
+  readonly chunks: readonly Buffer[];
+  readonly length: number;
+  readonly hadComments: boolean;
+}
+
+/**
+ * Reads the start tags of Body content as they pass (the message's parse pass or the checking
+ * pass over a decrypted Body): a stray SOAP Body is refused, ids are noted, and an
+ * EncryptedData child is seen.
+ */
+class ContentObserver {
+  readonly #baseDepth: number;
+  readonly ids: string[] = [];
+  encrypted = false;
+
+  constructor(baseDepth: number) {
+    this.#baseDepth = baseDepth;
+  }
+
+  /** @throws WsseqError `MalformedMessage` for a SOAP Body. */
+  see(tag: StartTag): void {
+    if (tag.local === 'Body' && (tag.uri === NS.soap11 || tag.uri === NS.soap12)) {
+      throw reject('MalformedMessage', "a SOAP Body element outside the Envelope's Body position");
+    }
+    if (tag.depth === this.#baseDepth + 1 && tag.uri === NS.xenc && tag.local === 'EncryptedData') {
+      this.encrypted = true;
+    }
+    for (const id of idsOfTag(tag.attributes)) this.ids.push(id);
+  }
+}
+
+/**
+ * The Body's content held as text: a span of the message as received (a Body that is not one
+ * EncryptedData), or the plaintext of an encrypted Body. Checked once, its ids joined to the
+ * message's index (lazily), canonicalized and digested from the text, built as elements only
+ * on first need.
+ */
 export class StreamedBody implements LazyContent, StreamedElement {
   readonly element: Element;
   readonly #content: string;
   readonly #ids: IdIndex;
   readonly #limits: ParseLimits;
-  readonly #scope: ReadonlyMap<string, string>;
-  readonly #tag: StartTag;
-  /** The canonical form with the usual options, made by the checking pass. */
-  readonly #plain: {
-    readonly chunks: readonly Buffer[];
-    readonly length: number;
-    readonly hadComments: boolean;
-  };
+  readonly #apex: ApexElement;
+  readonly #plain: PlainForm;
   #built = false;
   /** True when the content holds an EncryptedData of its own (left to a later key). */
   readonly holdsEncryptedData: boolean;
+  /**
+   * True for the plaintext of an encrypted Body (its text is the Body as digested); false for
+   * a span of the message as received (read as the DOM serializes it).
+   */
+  readonly decrypted: boolean;
   /** The options the Body's signature reference used, once digested. */
   digestedWith: CanonicalizeOptions | undefined;
 
+  private constructor(
+    body: Element,
+    content: string,
+    parts: {
+      readonly ids: IdIndex;
+      readonly limits: ParseLimits;
+      readonly apex: ApexElement;
+      readonly plain: PlainForm;
+      readonly observed: ContentObserver;
+      readonly decrypted: boolean;
+    },
+  ) {
+    this.element = body;
+    this.#content = content;
+    this.#ids = parts.ids;
+    this.#limits = parts.limits;
+    this.#apex = parts.apex;
+    this.#plain = parts.plain;
+    this.holdsEncryptedData = parts.observed.encrypted;
+    this.decrypted = parts.decrypted;
+    for (const id of parts.observed.ids) parts.ids.addLazy(id, this);
+  }
+
   /**
-   * Check `content` (the plaintext of `body`'s content) and index its ids.
+   * Check `content` (the plaintext of `body`'s content) and index its ids: one pass makes the
+   * checks, the ids, and the canonical form with the usual options.
    * @throws WsseqError `MalformedMessage`, `LimitExceeded` (callers turn them into
    *   DecryptionFailed).
    */
-  constructor(body: Element, content: string, ids: IdIndex, limits: ParseLimits) {
-    this.element = body;
-    this.#content = content.includes('\r') ? content.replace(/\r\n?/g, '\n') : content;
-    this.#ids = ids;
-    this.#limits = limits;
+  static decrypted(
+    body: Element,
+    content: string,
+    ids: IdIndex,
+    limits: ParseLimits,
+  ): StreamedBody {
+    const text = content.includes('\r') ? content.replace(/\r\n?/g, '\n') : content;
     const apex = apexOf(body);
-    this.#scope = apex.scope;
-    this.#tag = apex.tag;
-    let encrypted = false;
-    const baseDepth = this.#tag.depth;
-    // One pass: the checks, the ids, and the canonical form with the usual options (no
-    // comments, no PrefixList), so the Body's digest and `canonicalText` need no second
-    // tokenization of the same text.
+    const observed = new ContentObserver(apex.tag.depth);
     const sink = new ChunkSink();
-    const { hadComments } = canonicalizeElementWithContent(
-      { tag: this.#tag, scope: this.#scope },
-      this.#content,
-      {},
-      sink,
-      limits,
-      (tag) => {
-        if (tag.local === 'Body' && (tag.uri === NS.soap11 || tag.uri === NS.soap12)) {
-          throw reject(
-            'MalformedMessage',
-            "a SOAP Body element outside the Envelope's Body position",
-          );
-        }
-        if (tag.depth === baseDepth + 1 && tag.uri === NS.xenc && tag.local === 'EncryptedData') {
-          encrypted = true;
-        }
-        for (const id of idsOf(tag.attributes)) ids.addLazy(id, this);
-      },
-    );
-    this.#plain = { chunks: sink.end(), length: sink.length, hadComments };
-    this.holdsEncryptedData = encrypted;
+    const { hadComments } = canonicalizeElementWithContent(apex, text, {}, sink, limits, (tag) => {
+      observed.see(tag);
+    });
+    const plain = { chunks: sink.end(), length: sink.length, hadComments };
+    return new StreamedBody(body, text, { ids, limits, apex, plain, observed, decrypted: true });
   }
 
   /** True once the content was built as elements (the DOM is then the truth). */
@@ -108,13 +152,7 @@ export class StreamedBody implements LazyContent, StreamedElement {
       sink.write(Buffer.concat(this.#plain.chunks).toString('utf8'));
       return { hadComments: this.#plain.hadComments };
     }
-    return canonicalizeElementWithContent(
-      { tag: this.#tag, scope: this.#scope },
-      this.#content,
-      options,
-      sink,
-      this.#limits,
-    );
+    return canonicalizeElementWithContent(this.#apex, this.#content, options, sink, this.#limits);
   }
 
   digest(options: CanonicalizeOptions, algorithm: string): StreamedDigest {
@@ -142,33 +180,101 @@ export class StreamedBody implements LazyContent, StreamedElement {
   materialize(): void {
     if (this.#built) return;
     this.#built = true;
-    const doc = ownerDocumentOf(this.element);
     let nodes: Node[];
     try {
-      nodes = parseFragment(this.#content, this.element, this.#limits);
+      nodes = buildContent(
+        this.#content,
+        this.element,
+        this.#apex.scope,
+        this.#apex.tag.depth,
+        this.#limits,
+      );
     } catch (cause) {
-      throw reject('MalformedMessage', 'the decrypted Body content could not be built', cause);
+      throw reject('MalformedMessage', 'the Body content could not be built', cause);
     }
     this.#ids.dropLazy(this);
-    for (const n of nodes) {
-      n.parentNode?.removeChild(n);
-      this.element.appendChild(adoptNode(n, doc));
-      if (isElement(n)) this.#ids.addSubtree(n);
-    }
+    for (const n of nodes) if (isElement(n)) this.#ids.addSubtree(n);
+  }
+
+  /** Called by {@link WireSpan.finish}. */
+  static fromSpan(
+    body: Element,
+    content: string,
+    parts: {
+      ids: IdIndex;
+      limits: ParseLimits;
+      apex: ApexElement;
+      plain: PlainForm;
+      observed: ContentObserver;
+    },
+  ): StreamedBody {
+    return new StreamedBody(body, content, { ...parts, decrypted: false });
   }
 }
 
-function idsOf(attributes: readonly TokenAttribute[]): string[] {
-  const out: string[] = [];
-  for (const a of attributes) {
-    if (
-      (a.local === 'Id' && (a.uri === NS.wsu || a.uri === '')) ||
-      (a.local === 'id' && a.uri === NS.xml)
-    ) {
-      out.push(a.value);
+/**
+ * The Body's content as the message's parse pass reads it (a token handler fed only with the
+ * content's tokens): checked, ids noted, canonicalized into chunks with the usual options.
+ */
+export class WireSpan {
+  readonly #body: Element;
+  readonly #apex: ApexElement;
+  readonly #observed: ContentObserver;
+  readonly #sink = new ChunkSink();
+  readonly #c14n: ExclusiveCanonicalizer;
+
+  /** Depth of the Body. */
+  readonly depth: number;
+
+  constructor(body: Element, tag: StartTag, scope: ReadonlyMap<string, string>) {
+    this.#body = body;
+    this.depth = tag.depth;
+    this.#apex = { tag, scope };
+    this.#observed = new ContentObserver(tag.depth);
+    this.#c14n = new ExclusiveCanonicalizer(this.#sink);
+    this.#c14n.startElement(tag, { lookup: (p) => scope.get(p) });
+    // What the builder made of the content before the first child element: text, comments.
+    while (body.firstChild) {
+      const c = body.firstChild;
+      if (c.nodeType === COMMENT_NODE) this.#c14n.comment(c.nodeValue ?? '');
+      else this.#c14n.text(c.nodeValue ?? '');
+      body.removeChild(c);
     }
   }
-  return out;
+
+  startElement(tag: StartTag, scope: NamespaceScope): void {
+    this.#observed.see(tag);
+    this.#c14n.startElement(tag, scope);
+  }
+
+  endElement(tag: StartTag): void {
+    this.#c14n.endElement(tag);
+  }
+
+  text(value: string): void {
+    this.#c14n.text(value);
+  }
+
+  comment(value: string): void {
+    this.#c14n.comment(value);
+  }
+
+  /** The Body ended: its content is `content` (the text between its tags). */
+  finish(content: string, ids: IdIndex, limits: ParseLimits): StreamedBody {
+    this.#c14n.endElement(this.#apex.tag);
+    const plain = {
+      chunks: this.#sink.end(),
+      length: this.#sink.length,
+      hadComments: this.#c14n.hadComments,
+    };
+    return StreamedBody.fromSpan(this.#body, content, {
+      ids,
+      limits,
+      apex: this.#apex,
+      plain,
+      observed: this.#observed,
+    });
+  }
 }
 
 /**
@@ -215,7 +321,7 @@ export function decryptBodyContent(
   }
   try {
     const plaintext = UTF8.decode(decryptData(data.algorithm, key, data.cipherValue));
-    slot.current = new StreamedBody(body, before + plaintext + after, ids, limits);
+    slot.current = StreamedBody.decrypted(body, before + plaintext + after, ids, limits);
   } catch (cause) {
     throw cause instanceof DecryptionError ? cause : new DecryptionError({ cause });
   }

@@ -333,7 +333,9 @@ async function openResult(
     },
     get body() {
       return (bodyText ??=
-        streamed && !streamed.built ? streamed.canonicalText() : serialize(built().soap.body));
+        streamed?.decrypted && !streamed.built
+          ? streamed.canonicalText()
+          : serialize(built().soap.body));
     },
     get document() {
       return built().document;

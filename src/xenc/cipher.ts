@@ -123,7 +123,10 @@ export function decryptData(uri: BlockCipherUri, key: Buffer, data: Buffer): Buf
       });
       d.setAuthTag(tag);
       const body = data.subarray(spec.ivLength, data.length - GCM_TAG_LENGTH);
-      return Buffer.concat([d.update(body), d.final()]);
+      // GCM's final() returns nothing: no copy of the whole plaintext to join it.
+      const out = d.update(body);
+      const last = d.final();
+      return last.length === 0 ? out : Buffer.concat([out, last]);
     }
     const body = data.subarray(spec.ivLength);
     if (body.length === 0 || body.length % spec.blockSize !== 0) {

@@ -3,8 +3,10 @@
  * helpers keep `any` out of the code that walks documents.
  */
 import { createRequire } from 'node:module';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { DOMImplementation, DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
+import { NS } from './ns.js';
+import type { StartTag } from './tokenizer.js';
 
 export type { Attr, Document, Element, Node };
 
@@ -198,4 +200,177 @@ export function adoptNode(node: Node, doc: Document): Node {
     for (let c = n.firstChild; c; c = c.nextSibling) stack.push(c);
   }
   return node;
+}
+
+/** An empty XML document, as xmldom's parser starts one. */
+export function createDocument(): Document {
+  return new DOMImplementation().createDocument(null, '');
+}
+
+/** Makes the nodes of one document from start tags the hardened tokenizer checked. */
+export interface DomFactory {
+  /** The element of `tag` (read from `text`) with its attributes in document order. */
+  element(tag: StartTag, text: string): Element;
+  append(parent: Node, child: Node): void;
+}
+
+export function domFactory(doc: Document): DomFactory {
+  const fast = fastConstructors();
+  if (fast) {
+    return {
+      element(tag, text) {
+        const el = fast.element(
+          doc,
+          tag.uri === '' ? null : tag.uri,
+          tag.qname,
+          tag.prefix,
+          tag.local,
+        );
+        for (const [qname, value, uri] of attributesInOrder(tag, text)) {
+          const colon = qname.indexOf(':');
+          const a = fast.attr(
+            doc,
+            uri,
+            qname,
+            colon === -1 ? null : qname.slice(0, colon),
+            colon === -1 ? qname : qname.slice(colon + 1),
+          );
+          a.value = a.nodeValue = value;
+          el.setAttributeNode(a);
+        }
+        return el;
+      },
+      append(parent, child) {
+        parent.appendChild(child);
+      },
+    };
+  }
+  return {
+    element(tag, text) {
+      const el = doc.createElementNS(tag.uri === '' ? null : tag.uri, tag.qname);
+      for (const [qname, value, uri] of attributesInOrder(tag, text)) {
+        const a = doc.createAttributeNS(uri, qname);
+        a.value = a.nodeValue = value;
+        el.setAttributeNode(a);
+      }
+      return el;
+    },
+    append(parent, child) {
+      parent.appendChild(child);
+    },
+  };
+}
+
+interface FastConstructors {
+  element(doc: Document, ns: string | null, qname: string, prefix: string, local: string): Element;
+  attr(doc: Document, ns: string | null, qname: string, prefix: string | null, local: string): Attr;
+}
+
+let fastMemo: FastConstructors | null | undefined;
+
+/**
+ * Element and attribute construction as xmldom's createElementNS and createAttributeNS do it,
+ * without their name validation (a few regular expressions per name, a large part of building
+ * a tree): the tokenizer already checked every name and namespace. Checked once against
+ * xmldom's own methods (the same properties, the same values); if they differ, undefined and
+ * the public methods are used.
+ */
+function fastConstructors(): FastConstructors | undefined {
+  if (fastMemo !== undefined) return fastMemo ?? undefined;
+  fastMemo = null;
+  try {
+    const dom = createRequire(import.meta.url)('@xmldom/xmldom/lib/dom.js') as Record<
+      string,
+      { prototype: object } | undefined
+    >;
+    const { Element: E, Attr: A, NamedNodeMap: M, NodeList: L } = dom;
+    if (!E || !A || !M || !L) return undefined;
+    const make = (c: { prototype: object }): Record<string, unknown> =>
+      Object.create(c.prototype) as Record<string, unknown>;
+    const list = (): object => new (L as unknown as new () => object)();
+    const candidate: FastConstructors = {
+      element(doc, ns, qname, prefix, local) {
+        const el = make(E);
+        el._nsMap = Object.create(null);
+        const attrs = new (M as unknown as new () => Record<string, unknown>)();
+        el.attributes = attrs;
+        el.childNodes = list();
+        el.ownerDocument = doc;
+        el.nodeName = qname;
+        el.tagName = qname;
+        el.namespaceURI = ns;
+        el.prefix = prefix === '' ? null : prefix;
+        el.localName = local;
+        attrs._ownerElement = el;
+        return el as unknown as Element;
+      },
+      attr(doc, ns, qname, prefix, local) {
+        const a = make(A);
+        a.namespaceURI = ns;
+        a.prefix = prefix;
+        a.ownerElement = null;
+        a.ownerDocument = doc;
+        a.childNodes = list();
+        a.nodeName = qname;
+        a.name = qname;
+        a.specified = true;
+        a.localName = local;
+        return a as unknown as Attr;
+      },
+    };
+    const doc = createDocument();
+    const same = (x: object, y: object): boolean => {
+      const kx = Object.keys(x).sort();
+      const ky = Object.keys(y).sort();
+      if (kx.join() !== ky.join() || Object.getPrototypeOf(x) !== Object.getPrototypeOf(y))
+        return false;
+      const rx = x as Record<string, unknown>;
+      const ry = y as Record<string, unknown>;
+      return kx.every((k) => typeof rx[k] === 'object' || rx[k] === ry[k]);
+    };
+    const el = candidate.element(doc, 'urn:x', 'p:e', 'p', 'e');
+    const a = candidate.attr(doc, 'urn:y', 'q:a', 'q', 'a');
+    const refEl = doc.createElementNS('urn:x', 'p:e');
+    const refA = doc.createAttributeNS('urn:y', 'q:a');
+    if (!same(el, refEl) || !same(a, refA) || !same(el.attributes, refEl.attributes)) {
+      return undefined;
+    }
+    fastMemo = candidate;
+    return candidate;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The attributes and namespace declarations of `tag` as [qname, value, namespace] in the order
+ * they are written (the tokenizer reports the two apart; xmldom keeps them interleaved).
+ */
+function attributesInOrder(tag: StartTag, text: string): [string, string, string | null][] {
+  const out: [string, string, string | null][] = [];
+  for (const d of tag.namespaces)
+    out.push([d.prefix === '' ? 'xmlns' : `xmlns:${d.prefix}`, d.uri, NS.xmlns]);
+  for (const a of tag.attributes) out.push([a.qname, a.value, a.uri === '' ? null : a.uri]);
+  if (tag.namespaces.length === 0 || tag.attributes.length === 0) return out;
+  // Both kinds: read the order of the names from the tag (already checked well-formed).
+  const order = new Map<string, number>();
+  let pos = tag.start + 1 + tag.qname.length;
+  for (let i = 0; ; i++) {
+    while (/[ \t\n]/.test(text.charAt(pos))) pos++;
+    const c = text.charAt(pos);
+    if (c === '>' || c === '/' || c === '') break;
+    let eq = pos;
+    while (!/[ \t\n=]/.test(text.charAt(eq))) eq++;
+    order.set(text.slice(pos, eq), i);
+    const q = text.indexOf('=', eq) + 1;
+    let open = q;
+    while (/[ \t\n]/.test(text.charAt(open))) open++;
+    pos = text.indexOf(text.charAt(open), open + 1) + 1;
+  }
+  return out.sort((x, y) => (order.get(x[0]) ?? 0) - (order.get(y[0]) ?? 0));
+}
+
+/** True when trees are built without xmldom's name validation (see fastConstructors). */
+export function fastNodeConstruction(): boolean {
+  return fastConstructors() !== undefined;
 }

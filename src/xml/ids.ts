@@ -6,6 +6,7 @@
 import { reject } from '../errors.js';
 import { isElement } from './dom.js';
 import type { Element, Node } from './dom.js';
+import type { TokenAttribute } from './tokenizer.js';
 import { NS } from './ns.js';
 
 /** Content held as text (a decrypted Body) whose ids are known but whose elements are not built. */
@@ -37,6 +38,18 @@ export class IdIndex {
       if (isElement(n)) this.#addElement(n);
       for (let c = n.lastChild; c; c = c.previousSibling) if (isElement(c)) stack.push(c);
     }
+  }
+
+  /**
+   * Note that `el` carries `id` (the parse pass indexes start tags as it builds them).
+   * @throws WsseqError `MalformedMessage` when the id is already taken.
+   */
+  add(id: string, el: Element): void {
+    const prior = this.#byId.get(id);
+    if ((prior && prior !== el) || this.#lazy.has(id)) {
+      throw reject('MalformedMessage', `duplicate id "${id}"`);
+    }
+    this.#byId.set(id, el);
   }
 
   /** Forget the ids of `root` and its descendants (before it leaves the document). */
@@ -94,13 +107,7 @@ export class IdIndex {
   }
 
   #addElement(el: Element): void {
-    for (const id of idsOf(el)) {
-      const prior = this.#byId.get(id);
-      if ((prior && prior !== el) || this.#lazy.has(id)) {
-        throw reject('MalformedMessage', `duplicate id "${id}"`);
-      }
-      this.#byId.set(id, el);
-    }
+    for (const id of idsOf(el)) this.add(id, el);
   }
 }
 
@@ -115,3 +122,20 @@ export function idsOf(el: Element): string[] {
   if (xmlId) out.push(xmlId.value);
   return out;
 }
+
+/** The id values a start tag carries (as {@link idsOf} reads them from an element). */
+export function idsOfTag(attributes: readonly TokenAttribute[]): readonly string[] {
+  let out: string[] | undefined;
+  for (const a of attributes) {
+    if (
+      (a.local === 'Id' && (a.uri === NS.wsu || a.uri === '')) ||
+      (a.local === 'id' && a.uri === NS.xml)
+    ) {
+      (out ??= []).push(a.value);
+    }
+  }
+  // Most tags carry no id: no array made for them.
+  return out ?? NO_IDS;
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);

@@ -4,14 +4,13 @@
  */
 import { reject } from '../errors.js';
 import { decodeMessage } from './decode.js';
-import { tokenize } from './tokenizer.js';
+import { buildDocument } from './tree-builder.js';
 import {
   COMMENT_NODE,
   DOCUMENT_NODE,
   DOCUMENT_TYPE_NODE,
   ELEMENT_NODE,
   PROCESSING_INSTRUCTION_NODE,
-  createStrictParser,
   isElement,
 } from './dom.js';
 import type { Document, Node } from './dom.js';
@@ -54,17 +53,10 @@ export function parseUntrusted(
   input: string | Uint8Array,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): ParsedDocument {
-  // One pass of the hardened tokenizer first: encoding, characters, names, namespaces and
-  // the limits, at a cost linear in the input, before xmldom sees anything.
+  // One pass of the hardened tokenizer (encoding, characters, names, namespaces, the limits,
+  // at a cost linear in the input) builds the tree: no second parser reads the text.
   const text = decodeMessage(input, limits.maxBytes);
-  const { hasComments } = tokenize(text, {}, { limits });
-  let document: Document;
-  try {
-    document = createStrictParser().parseFromString(text, 'text/xml');
-  } catch (cause) {
-    throw reject('MalformedMessage', 'the message is not well-formed XML', cause);
-  }
-  checkStructure(document, limits);
+  const { document, hasComments } = buildDocument(text, limits);
   return { document, hasComments };
 }
 

@@ -51,8 +51,10 @@ export interface TokenHandler {
   startElement?(tag: StartTag, scope: NamespaceScope): void;
   /** `end` is the offset of '</' (or of '/>'); `after` the offset after the end tag. */
   endElement?(tag: StartTag, end: number, after: number): void;
-  /** Character data (CDATA sections included), references replaced. */
+  /** Character data (CDATA sections included, unless `cdata` is given), references replaced. */
   text?(value: string): void;
+  /** A CDATA section's content, when the handler tells them apart from text. */
+  cdata?(value: string): void;
   comment?(value: string): void;
 }
 
@@ -310,7 +312,9 @@ class Tokenizer {
         this.#fail(lt, 'CDATA outside the document element');
       const close = s.indexOf(']]>', lt + 9);
       if (close === -1 || close + 3 > this.#end) this.#fail(lt, 'unterminated CDATA section');
-      this.#h.text?.(s.slice(lt + 9, close));
+      const value = s.slice(lt + 9, close);
+      if (this.#h.cdata) this.#h.cdata(value);
+      else this.#h.text?.(value);
       return close + 3;
     }
     if (s.startsWith('<!DOCTYPE', lt)) this.#fail(lt, 'a DOCTYPE is not allowed');
