@@ -2,11 +2,14 @@
  * Why `wsseq secure` refused its input, for the operator: the chain of causes behind the
  * library's error and, for XML that is not well-formed, the line and column.
  *
- * The position comes from the error chain when the parser recorded one; otherwise the input
- * is parsed once more, by xmldom with its locator on, only to locate the error (the input is a
+ * The position comes from the error chain: the hardened tokenizer states it in its message
+ * (`... (line 4, column 3)`), another parser may record it as fields. Otherwise the input is
+ * read once more by the tokenizer, without limits, only to locate the error (the input is a
  * local file the operator gave; this is a diagnostic, not a security check).
  */
-import { DOMParser } from '@xmldom/xmldom';
+import { isWsseqError } from '../errors.js';
+import { decodeMessage } from '../xml/decode.js';
+import { tokenize } from '../xml/tokenizer.js';
 
 /** A place in the input, 1-based. */
 export interface InputPosition {
@@ -34,26 +37,38 @@ export function causeMessages(err: unknown): string[] {
  * well-formedness error is (when one can be found).
  */
 export function describeInputError(err: Error, input: Uint8Array): string {
+  const messages = causeMessages(err);
+  // The tokenizer's own message already says where: say it once.
+  if (messages.some((m) => positionInText(m) !== undefined)) return messages.join(': ');
   const position = positionInChain(err) ?? locateXmlError(input);
   const where =
     position === undefined
       ? ''
       : ` (line ${position.line}${position.column === undefined ? '' : `, column ${position.column}`})`;
-  return `${causeMessages(err).join(': ')}${where}`;
+  return `${messages.join(': ')}${where}`;
 }
 
 /** A position some error in the chain carries (`locator`, or `line` and `column`). */
 function positionInChain(err: unknown): InputPosition | undefined {
   let current: unknown = err;
   for (let i = 0; i < MAX_CAUSES && current instanceof Error; i++) {
-    const found = positionOf(current);
+    const found = positionFields(current);
     if (found) return found;
     current = current.cause;
   }
   return undefined;
 }
 
-function positionOf(err: Error): InputPosition | undefined {
+/** The tokenizer ends a well-formedness error's message with `(line L, column C)`. */
+const TOKENIZER_POSITION = /\(line (\d+), column (\d+)\)$/;
+
+function positionInText(message: string): InputPosition | undefined {
+  const m = TOKENIZER_POSITION.exec(message);
+  if (!m) return undefined;
+  return { line: Number(m[1]), column: Number(m[2]) };
+}
+
+function positionFields(err: Error): InputPosition | undefined {
   const e = err as Error & {
     locator?: { lineNumber?: unknown; columnNumber?: unknown };
     line?: unknown;
@@ -65,25 +80,24 @@ function positionOf(err: Error): InputPosition | undefined {
   return { line, column: typeof column === 'number' ? column : undefined };
 }
 
+/** No limit: the diagnostic pass only looks for the first well-formedness error. */
+const NO_LIMITS = Object.freeze({
+  maxBytes: Number.MAX_SAFE_INTEGER,
+  maxDepth: Number.MAX_SAFE_INTEGER,
+  maxElements: Number.MAX_SAFE_INTEGER,
+  maxAttributesPerElement: Number.MAX_SAFE_INTEGER,
+  maxNamespaceDeclarations: Number.MAX_SAFE_INTEGER,
+});
+
 /**
- * Where the first well-formedness error of `input` is, or undefined when xmldom finds none
- * (the input was refused for another reason: a limit, a DOCTYPE, not SOAP).
+ * Where the first well-formedness error of `input` is, as the hardened tokenizer finds it, or
+ * undefined when it finds none (the input was refused for another reason: a limit, not SOAP).
  */
 export function locateXmlError(input: Uint8Array): InputPosition | undefined {
-  let text = Buffer.from(input).toString('utf8');
-  if (text.startsWith('\uFEFF')) text = text.slice(1);
-  if (text.includes('<!DOCTYPE') || text.includes('<!ENTITY')) return undefined;
-  let found: InputPosition | undefined;
-  const parser = new DOMParser({
-    locator: true,
-    onError: () => {
-      throw new Error('stop');
-    },
-  });
   try {
-    parser.parseFromString(text, 'text/xml');
+    tokenize(decodeMessage(input, NO_LIMITS.maxBytes), {}, { limits: NO_LIMITS });
   } catch (err) {
-    if (err instanceof Error) found = positionInChain(err);
+    if (isWsseqError(err) && err.code === 'MalformedMessage') return positionInText(err.message);
   }
-  return found;
+  return undefined;
 }

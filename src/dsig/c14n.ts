@@ -37,119 +37,151 @@ interface Frame {
 
 /** Canonicalize `apex` and its descendants. */
 export function canonicalize(apex: Element, options: CanonicalizeOptions = {}): CanonicalizeResult {
-  const inclusive = new Set(
-    (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)),
-  );
-  const state = {
-    out: [] as string[],
+  const prefixes = options.inclusivePrefixes ?? [];
+  const state: State = {
+    out: '',
     hadComments: false,
     withComments: options.withComments === true,
+    inclusive:
+      prefixes.length === 0
+        ? NO_PREFIXES
+        : new Set(prefixes.map((p) => (p === '#default' ? '' : p))),
   };
-  renderElement(apex, { rendered: new Map() }, inclusive, state);
-  return { text: state.out.join(''), hadComments: state.hadComments };
+  renderElement(apex, { rendered: new Map() }, state);
+  return { text: state.out, hadComments: state.hadComments };
 }
+
+const NO_PREFIXES: ReadonlySet<string> = new Set();
 
 interface State {
-  out: string[];
+  /** The canonical text so far (one string: fewer allocations than pieces joined). */
+  out: string;
   hadComments: boolean;
   readonly withComments: boolean;
+  readonly inclusive: ReadonlySet<string>;
 }
 
-function renderElement(
-  el: Element,
-  frame: Frame,
-  inclusive: ReadonlySet<string>,
-  state: State,
-): void {
-  // Namespace declarations made on this element, and its attributes.
-  const declared = new Map<string, string>();
-  const attrs: { ns: string; local: string; name: string; value: string }[] = [];
+interface Attribute {
+  readonly ns: string;
+  readonly local: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+function byNamespaceThenName(a: Attribute, b: Attribute): number {
+  if (a.ns !== b.ns) return a.ns < b.ns ? -1 : 1;
+  return a.local < b.local ? -1 : a.local > b.local ? 1 : 0;
+}
+
+function renderElement(el: Element, frame: Frame, state: State): void {
+  // The element's attributes, namespace declarations apart.
+  const attrs: Attribute[] = [];
   const list = el.attributes;
   for (let i = 0; i < list.length; i++) {
     const a = list.item(i);
-    if (!a) continue;
-    if (a.name === 'xmlns') declared.set('', a.value);
-    else if (a.prefix === 'xmlns') declared.set(a.localName ?? '', a.value);
-    else
-      attrs.push({
-        ns: a.namespaceURI ?? '',
-        local: a.localName ?? a.name,
-        name: a.name,
-        value: a.value,
-      });
+    if (!a || a.name === 'xmlns' || a.prefix === 'xmlns') continue;
+    attrs.push({
+      ns: a.namespaceURI ?? '',
+      local: a.localName ?? a.name,
+      name: a.name,
+      value: a.value,
+    });
   }
 
-  // Visibly utilized prefixes: the element's own and its attributes' (xml excepted).
-  const utilized = new Map<string, string>();
-  utilized.set(el.prefix ?? '', el.namespaceURI ?? '');
+  // Visibly utilized prefixes, in order of first use: the element's own and its attributes'
+  // (xml excepted). Parallel arrays: an element uses one to three.
+  const prefixes: string[] = [el.prefix ?? ''];
+  const uris: string[] = [el.namespaceURI ?? ''];
   for (const a of attrs) {
     const colon = a.name.indexOf(':');
-    if (colon > 0) {
-      const prefix = a.name.slice(0, colon);
-      if (prefix !== 'xml') utilized.set(prefix, a.ns);
-    }
+    if (colon <= 0) continue;
+    const prefix = a.name.slice(0, colon);
+    if (prefix === 'xml') continue;
+    const at = prefixes.indexOf(prefix);
+    if (at < 0) {
+      prefixes.push(prefix);
+      uris.push(a.ns);
+    } else uris[at] = a.ns;
   }
   // The inclusive list renders prefixes in scope here as inclusive c14n would.
-  if (inclusive.size > 0) {
-    for (const prefix of inclusive) {
-      if (utilized.has(prefix)) continue;
+  if (state.inclusive.size > 0) {
+    const declared = declarationsOf(el);
+    for (const prefix of state.inclusive) {
+      if (prefixes.includes(prefix)) continue;
       const uri = declared.get(prefix) ?? lookupInScope(el, prefix);
-      if (uri !== undefined) utilized.set(prefix, uri);
+      if (uri === undefined) continue;
+      prefixes.push(prefix);
+      uris.push(uri);
     }
   }
 
-  const toRender: [string, string][] = [];
+  const toRender: number[] = [];
   let rendered: Map<string, string> | undefined;
-  for (const [prefix, uri] of utilized) {
+  for (let i = 0; i < prefixes.length; i++) {
+    const prefix = prefixes[i] ?? '';
+    const uri = uris[i] ?? '';
     const current = frame.rendered.get(prefix);
-    if (prefix === '') {
-      // The default namespace: render when it differs from the output ancestor's. An empty
-      // default needs rendering only to undo a non-empty one.
-      if ((current ?? '') === uri) continue;
-    } else if (current === uri) {
-      continue;
-    }
-    toRender.push([prefix, uri]);
+    // The default namespace: render when it differs from the output ancestor's. An empty
+    // default needs rendering only to undo a non-empty one.
+    if (prefix === '' ? (current ?? '') === uri : current === uri) continue;
+    toRender.push(i);
     rendered ??= new Map(frame.rendered);
     rendered.set(prefix, uri);
   }
-  toRender.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  attrs.sort((a, b) =>
-    a.ns === b.ns ? (a.local < b.local ? -1 : a.local > b.local ? 1 : 0) : a.ns < b.ns ? -1 : 1,
-  );
-
-  const out = state.out;
-  out.push('<', el.tagName);
-  for (const [prefix, uri] of toRender) {
-    out.push(prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`, escapeAttr(uri), '"');
+  if (toRender.length > 1) {
+    toRender.sort((x, y) => {
+      const a = prefixes[x] ?? '';
+      const b = prefixes[y] ?? '';
+      return a < b ? -1 : a > b ? 1 : 0;
+    });
   }
-  for (const a of attrs) out.push(' ', a.name, '="', escapeAttr(a.value), '"');
-  out.push('>');
+  if (attrs.length > 1) attrs.sort(byNamespaceThenName);
+
+  let out = `<${el.tagName}`;
+  for (const i of toRender) {
+    const prefix = prefixes[i] ?? '';
+    out += `${prefix === '' ? ' xmlns="' : ` xmlns:${prefix}="`}${escapeAttr(uris[i] ?? '')}"`;
+  }
+  for (const a of attrs) out += ` ${a.name}="${escapeAttr(a.value)}"`;
+  state.out += `${out}>`;
 
   const childFrame: Frame = rendered ? { rendered } : frame;
   for (let c: Node | null = el.firstChild; c; c = c.nextSibling) {
     switch (c.nodeType) {
       case ELEMENT_NODE:
-        renderElement(c as Element, childFrame, inclusive, state);
+        renderElement(c as Element, childFrame, state);
         break;
       case TEXT_NODE:
       case CDATA_SECTION_NODE:
-        out.push(escapeText(c.nodeValue ?? ''));
+        state.out += escapeText(c.nodeValue ?? '');
         break;
       case COMMENT_NODE:
         state.hadComments = true;
-        if (state.withComments) out.push('<!--', c.nodeValue ?? '', '-->');
+        if (state.withComments) state.out += `<!--${c.nodeValue ?? ''}-->`;
         break;
       case PROCESSING_INSTRUCTION_NODE: {
         const pi = c as Node & { target?: string; data?: string };
-        out.push('<?', pi.target ?? '', pi.data ? ` ${pi.data}` : '', '?>');
+        state.out += `<?${pi.target ?? ''}${pi.data ? ` ${pi.data}` : ''}?>`;
         break;
       }
       default:
         break;
     }
   }
-  out.push('</', el.tagName, '>');
+  state.out += `</${el.tagName}>`;
+}
+
+/** The namespace declarations made on `el`: prefix ('' default) → URI. */
+function declarationsOf(el: Element): Map<string, string> {
+  const declared = new Map<string, string>();
+  const list = el.attributes;
+  for (let i = 0; i < list.length; i++) {
+    const a = list.item(i);
+    if (!a) continue;
+    if (a.name === 'xmlns') declared.set('', a.value);
+    else if (a.prefix === 'xmlns') declared.set(a.localName ?? '', a.value);
+  }
+  return declared;
 }
 
 /** The namespace bound to `prefix` at `el` (ancestors beyond the apex included). */

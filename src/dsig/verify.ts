@@ -9,7 +9,7 @@ import { reject } from '../errors.js';
 import { C14N, NODE_HASH, SIGNATURE, SIGNATURE_HASH } from '../policy/algorithms.js';
 import type { DigestUri, SignatureUri } from '../policy/algorithms.js';
 import { decodeBase64Text } from '../xml/base64.js';
-import { attr, childElements, textOf } from '../xml/dom.js';
+import { attr, childElements, isElement, textOf } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import type { IdIndex } from '../xml/ids.js';
 import { NS } from '../xml/ns.js';
@@ -57,13 +57,18 @@ export interface VerifiedSignature {
 function only(parent: Element, localName: string, required: true): Element;
 function only(parent: Element, localName: string, required: false): Element | undefined;
 function only(parent: Element, localName: string, required: boolean): Element | undefined {
-  const found = childElements(parent).filter(
-    (c) => c.namespaceURI === NS.ds && c.localName === localName,
-  );
-  if (found.length > 1 || (required && found.length === 0)) {
+  let found: Element | undefined;
+  let count = 0;
+  for (let c = parent.firstChild; c; c = c.nextSibling) {
+    if (isElement(c) && c.namespaceURI === NS.ds && c.localName === localName) {
+      found ??= c;
+      count++;
+    }
+  }
+  if (count > 1 || (required && count === 0)) {
     throw reject('MalformedMessage', `expected exactly one ds:${localName} in ${parent.tagName}`);
   }
-  return found[0];
+  return found;
 }
 
 function algorithmOf(el: Element): string {
@@ -233,8 +238,7 @@ export interface VerifyContext {
  * costs minutes of CPU.
  */
 export class DigestCache {
-  readonly #forms = new Map<Element, Map<string, { text: string; hadComments: boolean }>>();
-  readonly #digests = new Map<string, Map<string, Buffer>>();
+  readonly #forms = new Map<Element, Map<string, CanonicalForm>>();
   readonly #streamedDigests = new Map<string, StreamedDigest>();
   readonly #streamed: (el: Element) => StreamedElement | undefined;
   #budget: number;
@@ -263,20 +267,20 @@ export class DigestCache {
   ): { digest: Buffer; hadComments: boolean } {
     const streamed = this.#streamed(el);
     if (!streamed) {
-      const c = this.canonical(el, options);
-      return { digest: this.digest(c.text, algorithm), hadComments: c.hadComments };
+      const form = this.#form(el, options);
+      // The digest is kept with the form: no lookup keyed by the (long) canonical text.
+      let d = form.digests.get(algorithm);
+      if (!d) {
+        d = createHash(algorithm).update(form.text, 'utf8').digest();
+        form.digests.set(algorithm, d);
+      }
+      return { digest: d, hadComments: form.hadComments };
     }
-    const key = `${algorithm}|${options.withComments === true ? 'c' : ''}|${(options.inclusivePrefixes ?? []).join(' ')}`;
+    const key = `${algorithm}|${optionsKey(options)}`;
     let found = this.#streamedDigests.get(key);
     if (!found) {
       found = streamed.digest(options, algorithm);
-      this.#budget -= found.length;
-      if (this.#budget < 0) {
-        throw reject(
-          'LimitExceeded',
-          'the signatures ask for more canonicalization than the message size allows',
-        );
-      }
+      this.#spend(found.length);
       this.#streamedDigests.set(key, found);
     }
     return found;
@@ -284,7 +288,12 @@ export class DigestCache {
 
   /** @throws WsseqError `LimitExceeded` when the budget is spent. */
   canonical(el: Element, options: CanonicalizeOptions): { text: string; hadComments: boolean } {
-    const key = `${options.withComments === true ? 'c' : ''}|${(options.inclusivePrefixes ?? []).join(' ')}`;
+    const { text, hadComments } = this.#form(el, options);
+    return { text, hadComments };
+  }
+
+  #form(el: Element, options: CanonicalizeOptions): CanonicalForm {
+    const key = optionsKey(options);
     let byOptions = this.#forms.get(el);
     if (!byOptions) {
       byOptions = new Map();
@@ -292,33 +301,38 @@ export class DigestCache {
     }
     let found = byOptions.get(key);
     if (!found) {
-      found = canonicalize(el, options);
-      this.#budget -= found.text.length;
-      if (this.#budget < 0) {
-        throw reject(
-          'LimitExceeded',
-          'the signatures ask for more canonicalization than the message size allows',
-        );
-      }
+      const c = canonicalize(el, options);
+      this.#spend(c.text.length);
+      found = { text: c.text, hadComments: c.hadComments, digests: new Map() };
       byOptions.set(key, found);
     }
     return found;
   }
 
-  /** The digest of a canonical text, computed once per algorithm. */
-  digest(text: string, algorithm: string): Buffer {
-    let byAlgorithm = this.#digests.get(text);
-    if (!byAlgorithm) {
-      byAlgorithm = new Map();
-      this.#digests.set(text, byAlgorithm);
+  #spend(characters: number): void {
+    this.#budget -= characters;
+    if (this.#budget < 0) {
+      throw reject(
+        'LimitExceeded',
+        'the signatures ask for more canonicalization than the message size allows',
+      );
     }
-    let d = byAlgorithm.get(algorithm);
-    if (!d) {
-      d = createHash(algorithm).update(text, 'utf8').digest();
-      byAlgorithm.set(algorithm, d);
-    }
-    return d;
   }
+}
+
+/** One canonical form of an element and its digests by algorithm. */
+interface CanonicalForm {
+  readonly text: string;
+  readonly hadComments: boolean;
+  readonly digests: Map<string, Buffer>;
+}
+
+function optionsKey(options: CanonicalizeOptions): string {
+  const prefixes = options.inclusivePrefixes;
+  const comments = options.withComments === true ? 'c' : '';
+  return prefixes === undefined || prefixes.length === 0
+    ? comments
+    : `${comments}|${prefixes.join(' ')}`;
 }
 
 /**

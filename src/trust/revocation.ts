@@ -36,12 +36,13 @@ export class RevocationChecker {
 
   /**
    * Check each certificate of `path` (leaf first, anchor last) but the anchor.
-   * @returns the window in which the CRLs used are current.
+   * @returns the window in which the CRLs used are current and the same held CRLs would be
+   *   chosen (what a cached validation may rely on).
    * @throws CertificateError `CertificateRevoked` for a listed serial number,
    *   `CertificateUntrusted` when no current CRL signed by the issuer is available.
    */
   async check(path: readonly Certificate[], at: number): Promise<TimeWindow> {
-    let window: TimeWindow = { from: -Infinity, to: Infinity };
+    let window = this.#sameHeldCrls(at);
     for (let i = 0; i + 1 < path.length; i++) {
       const cert = path[i];
       const issuer = path[i + 1];
@@ -69,6 +70,28 @@ export class RevocationChecker {
       });
     }
     return window;
+  }
+
+  /**
+   * The instants around `at` at which every held CRL is current exactly when it is at `at`:
+   * within them the same held CRL is chosen for each certificate (held CRLs are tried in
+   * order, so an earlier one becoming current could change the answer).
+   */
+  #sameHeldCrls(at: number): TimeWindow {
+    let from = -Infinity;
+    let to = Infinity;
+    for (const crl of this.#held) {
+      if (crl.nextUpdate === undefined) continue; // never current
+      const first = crl.thisUpdate - this.#skewMs;
+      const last = crl.nextUpdate + this.#skewMs;
+      if (at < first) to = Math.min(to, first - 1);
+      else if (at > last) from = Math.max(from, last + 1);
+      else {
+        from = Math.max(from, first);
+        to = Math.min(to, last);
+      }
+    }
+    return { from, to };
   }
 
   /** A CRL usable for `cert`: held first, then (Online) fetched. */

@@ -2,6 +2,7 @@
 import { reject } from '../errors.js';
 import { Certificate } from '../trust/certificate.js';
 import type { CertificateCache } from './token-cache.js';
+import { decodeBase64Text } from '../xml/base64.js';
 import { attr, textOf } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
 import { createElement } from '../xml/build.js';
@@ -55,9 +56,13 @@ export function readX509Token(
       'BSP R3029: a BinarySecurityToken needs EncodingType Base64Binary',
     );
   }
-  const text = textOf(bst).replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
-    throw reject('UnsupportedSecurityToken', 'the BinarySecurityToken is not base64');
-  }
-  return cache ? cache.fromBase64(text) : Certificate.fromDer(Buffer.from(text, 'base64'));
+  const text = textOf(bst);
+  return cache ? cache.fromText(text, certificateOfText) : certificateOfText(text);
+}
+
+/** @throws WsseqError `UnsupportedSecurityToken` for text that is not a base64 certificate. */
+function certificateOfText(text: string): Certificate {
+  const der = decodeBase64Text(text, false);
+  if (!der) throw reject('UnsupportedSecurityToken', 'the BinarySecurityToken is not base64');
+  return Certificate.fromDer(der);
 }

@@ -123,10 +123,7 @@ export function decryptData(uri: BlockCipherUri, key: Buffer, data: Buffer): Buf
       });
       d.setAuthTag(tag);
       const body = data.subarray(spec.ivLength, data.length - GCM_TAG_LENGTH);
-      // GCM's final() returns nothing: no copy of the whole plaintext to join it.
-      const out = d.update(body);
-      const last = d.final();
-      return last.length === 0 ? out : Buffer.concat([out, last]);
+      return joined(d.update(body), d.final());
     }
     const body = data.subarray(spec.ivLength);
     if (body.length === 0 || body.length % spec.blockSize !== 0) {
@@ -134,11 +131,16 @@ export function decryptData(uri: BlockCipherUri, key: Buffer, data: Buffer): Buf
     }
     const d = createDecipheriv(spec.node, key, data.subarray(0, spec.ivLength));
     d.setAutoPadding(false);
-    const padded = Buffer.concat([d.update(body), d.final()]);
+    const padded = joined(d.update(body), d.final());
     const padLength = padded[padded.length - 1] ?? 0;
     if (padLength < 1 || padLength > spec.blockSize) throw new Error('bad padding');
     return padded.subarray(0, padded.length - padLength);
   } catch (cause) {
     throw new DecryptionError({ cause });
   }
+}
+
+/** `head` then `tail`, copied only when `tail` holds something (GCM's final() never does). */
+function joined(head: Buffer, tail: Buffer): Buffer {
+  return tail.length === 0 ? head : Buffer.concat([head, tail]);
 }

@@ -98,6 +98,72 @@ describe('validation cache', () => {
     );
   });
 
+  it('is reused only while the same held CRLs are current (an older CRL that listed the certificate)', async () => {
+    // Held first: a CRL current until mid-May that lists alice, then a clean one from May on.
+    const listing = await issueCrl({
+      issuer: pki.intermediate,
+      thisUpdate: new Date('2026-01-01T00:00:00Z'),
+      nextUpdate: new Date('2026-05-15T00:00:00Z'),
+      revoked: [
+        {
+          serialHex: pki.client.certificate.serialNumberHex,
+          date: new Date('2026-01-02T00:00:00Z'),
+        },
+      ],
+    });
+    const clean = await issueCrl({
+      issuer: pki.intermediate,
+      thisUpdate: new Date('2026-05-01T00:00:00Z'),
+      nextUpdate: new Date('2026-07-01T00:00:00Z'),
+    });
+    const options: Partial<TrustOptions> = {
+      revocationMode: 'Offline',
+      crls: [pki.crlRoot.pem, listing.pem, clean.pem],
+    };
+    const may10 = new Date('2026-05-10T00:00:00Z');
+    // The answer without a cache...
+    await expectCode(
+      store({ ...options, cacheTtlSeconds: 0 }).validate(pki.client.certificate, [], may10),
+      'CertificateRevoked',
+    );
+    // ...is the answer after a success at another instant was cached.
+    const s = store(options);
+    await s.validate(pki.client.certificate, [], TEST_NOW);
+    await expectCode(s.validate(pki.client.certificate, [], may10), 'CertificateRevoked');
+    await s.validate(pki.client.certificate, [], TEST_NOW);
+  });
+
+  it('does not outlive a certificate of the chain (the intermediate expires first)', async () => {
+    const s = store({ maxClockSkewSeconds: 0 });
+    const v = await s.validate(pki.client.certificate, [], TEST_NOW);
+    const earliest = Math.min(...v.chain.map((c) => c.notAfter.getTime()));
+    await s.validate(pki.client.certificate, [], new Date(earliest));
+    await expectCode(
+      s.validate(pki.client.certificate, [], new Date(earliest + 1000)),
+      'CertificateExpired',
+    );
+  });
+
+  it('does not survive a trust-store change', async () => {
+    const roots = [pki.root.certificate];
+    const first = new TrustStore({
+      trustedRoots: roots,
+      intermediates: [pki.intermediate.certificate],
+    });
+    await first.validate(pki.client.certificate, [], TEST_NOW);
+    // Changing the array given to the store changes nothing in it (it holds its own copy).
+    roots.splice(0, 1, pki.untrustedRoot.certificate);
+    await first.validate(pki.client.certificate, [], TEST_NOW);
+    // A store with other roots (the way to change trust) has its own, empty cache.
+    const other = new TrustStore({ trustedRoots: roots });
+    await expectCode(other.validate(pki.client.certificate, [], TEST_NOW), 'CertificateUntrusted');
+    const untrusted = new TrustStore({ trustedRoots: [pki.untrustedClient.certificate] });
+    await expectCode(
+      untrusted.validate(pki.client.certificate, [pki.intermediate.certificate], TEST_NOW),
+      'CertificateUntrusted',
+    );
+  });
+
   it('keeps purposes and candidate sets apart', async () => {
     const s = store();
     await s.validate(pki.client.certificate, [], TEST_NOW);
