@@ -27,6 +27,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { AttachContext, SenderCredential } from '../credentials/types.js';
+import { logSecure } from '../log.js';
+import type { Logger } from '../log.js';
 import { createSignature } from '../dsig/sign.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
@@ -106,6 +108,8 @@ export interface WcfSecureOptions {
   readonly timestampTtlSeconds?: number;
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** A structured line per secured message, as for createSecurer (docs/logging.md). */
+  readonly logger?: Logger;
 }
 
 /** The WS-Addressing headers {@link WcfSecureOptions.addressing} adds. */
@@ -181,9 +185,11 @@ export function createWcfSecurer(options: WcfSecureOptions): Securer {
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
       checkMessageInput(envelope, 'envelope', true);
-      const doc = envelopeDocument(envelope);
-      secureWcf(doc, config, now());
-      return serialize(doc);
+      return logSecure(options.logger, () => {
+        const doc = envelopeDocument(envelope);
+        secureWcf(doc, config, now());
+        return serialize(doc);
+      });
     },
   });
 }
