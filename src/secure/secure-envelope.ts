@@ -10,7 +10,7 @@ import type { BodyText } from './body-text.js';
 import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 import type { SenderCredential } from '../credentials/types.js';
 import { createSignature } from '../dsig/sign.js';
-import { KEY_TRANSPORT } from '../policy/algorithms.js';
+import { KEY_TRANSPORT, NODE_HASH } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
 import { checkMessageInput, checkSecureOptions } from '../policy/pipeline-options.js';
 import type { ResolvedSenderPolicy, SenderPolicy } from '../policy/policy.js';
@@ -96,12 +96,23 @@ function readInput(
   policy: ResolvedSenderPolicy,
 ): ReturnType<typeof readEnvelopeToSecure> {
   try {
-    return readEnvelopeToSecure(input, policy.limits);
+    return readEnvelopeToSecure(input, policy.limits, { digestHash: earlyDigestHash(policy) });
   } catch (cause) {
     throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
       cause,
     });
   }
+}
+
+/**
+ * The hash to digest the Body with while it is read, when the Body is signed before it is
+ * encrypted (otherwise the signature covers its EncryptedData and the digest would be wasted).
+ */
+function earlyDigestHash(policy: ResolvedSenderPolicy): string | undefined {
+  if (policy.protectionLevel === 'None') return undefined;
+  if (policy.protectionLevel === 'EncryptAndSign' && policy.protectionOrder === 'EncryptBeforeSign')
+    return undefined;
+  return NODE_HASH[policy.suite.digest];
 }
 
 function secureDocument(
@@ -126,7 +137,7 @@ function secureDocument(
     protectionLevel: policy.protectionLevel,
   });
   const signingKey = attachment.signingKey;
-  ensureBodyId(env.body, newId);
+  ensureBodyId(env.body, bodyText ? () => bodyText.bodyId : newId);
   if (policy.protectionLevel === 'None') return;
 
   const addressTo =
