@@ -44,6 +44,8 @@ export class BodyText {
   /** Where the plaintext needs declarations, found by the digest pass, for that scope. */
   #inserts: { readonly scope: string; readonly inserts: readonly Insert[] } | undefined;
   #early: EarlyDigest | undefined;
+  #placeholder: string | undefined;
+  #cipherValue: string | undefined;
   /** True when the last {@link digest} was the reading pass's (one pass over the content). */
   digestedWhileRead = false;
   /** The wsu:Id to give the Body when it has no id (the reading pass digested it so). */
@@ -103,6 +105,11 @@ export class BodyText {
    * leaves the Body).
    */
   takePlaintext(): Buffer {
+    return Buffer.from(this.takePlaintextParts().join(''), 'utf8');
+  }
+
+  /** {@link takePlaintext} as pieces of text (slices of the content and the declarations). */
+  takePlaintextParts(): string[] {
     const body = this.#body();
     const apex = apexOf(body);
     // Reuse the digest pass's findings when the namespaces in scope are still the same.
@@ -133,11 +140,35 @@ export class BodyText {
       c = next;
     }
     this.#encrypted = true;
-    return Buffer.from(parts.join(''), 'utf8');
+    return parts;
   }
 
-  /** Put the content back into the serialized envelope (unless it was encrypted). */
+  /**
+   * The text that stands for the CipherValue of the encrypted content until {@link splice}
+   * puts the value given to {@link deferCipherValue} in its place.
+   */
+  get cipherPlaceholder(): string {
+    this.#placeholder ??= `wsseq-cipher-${randomUUID()}`;
+    return this.#placeholder;
+  }
+
+  /** The CipherValue text that {@link splice} puts in place of {@link cipherPlaceholder}. */
+  deferCipherValue(cipherValue: string): void {
+    this.#cipherValue = cipherValue;
+  }
+
+  /**
+   * Put the content back into the serialized envelope (unless it was encrypted), or the
+   * deferred CipherValue of the encrypted content.
+   */
   splice(serialized: string): string {
+    const placeholder = this.#placeholder;
+    const cipherValue = this.#cipherValue;
+    if (placeholder !== undefined && cipherValue !== undefined) {
+      const at = serialized.lastIndexOf(placeholder);
+      if (at === -1) throw new Error('the CipherValue placeholder is missing');
+      return serialized.slice(0, at) + cipherValue + serialized.slice(at + placeholder.length);
+    }
     if (this.#encrypted) return serialized;
     const marker = `<!--${this.#marker}-->`;
     const at = serialized.indexOf(marker);

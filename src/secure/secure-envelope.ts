@@ -25,9 +25,9 @@ import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import {
   createEncryptedKey,
-  encryptAsContent,
   encryptContent,
   encryptElement,
+  encryptPartsAsContent,
 } from '../xenc/encrypt.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 
@@ -188,7 +188,17 @@ function secureDocument(
   const encryptParts = (): string[] => {
     const id = newId('ED');
     if (bodyText?.holds(env.body)) {
-      encryptAsContent(env.body, bodyText.takePlaintext(), policy.suite.encryption, cek, id);
+      // Spliced into the output, unless a signature still to be made covers the Body.
+      const defer = policy.protectionOrder !== 'EncryptBeforeSign';
+      const { cipherValue } = encryptPartsAsContent(
+        env.body,
+        bodyText.takePlaintextParts(),
+        policy.suite.encryption,
+        cek,
+        id,
+        defer ? bodyText.cipherPlaceholder : undefined,
+      );
+      if (defer) bodyText.deferCipherValue(cipherValue);
     } else {
       encryptContent(env.body, policy.suite.encryption, cek, id);
     }

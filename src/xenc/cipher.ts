@@ -88,22 +88,40 @@ export function generateContentKey(uri: BlockCipherUri): Buffer {
 
 /** Encrypt `plaintext`; the result is what goes, base64, into xenc:CipherValue. */
 export function encryptData(uri: BlockCipherUri, key: Buffer, plaintext: Buffer): Buffer {
+  return encryptDataParts(uri, key, [plaintext]);
+}
+
+/**
+ * Encrypt the concatenation of `parts` (strings as UTF-8) without joining them first; the
+ * result is what goes, base64, into xenc:CipherValue.
+ */
+export function encryptDataParts(
+  uri: BlockCipherUri,
+  key: Buffer,
+  parts: readonly (string | Buffer)[],
+): Buffer {
   const spec = SPECS[uri];
   if (key.length !== spec.keyLength)
     throw new TypeError(`${uri} needs a ${spec.keyLength}-byte key`);
   const iv = randomBytes(spec.ivLength);
+  const out: Buffer[] = [iv];
   if (spec.gcm) {
     const c = createCipheriv(spec.node as 'aes-256-gcm', key, iv, {
       authTagLength: GCM_TAG_LENGTH,
     });
-    const body = Buffer.concat([c.update(plaintext), c.final()]);
-    return Buffer.concat([iv, body, c.getAuthTag()]);
+    for (const p of parts) out.push(typeof p === 'string' ? c.update(p, 'utf8') : c.update(p));
+    out.push(c.final(), c.getAuthTag());
+    return Buffer.concat(out);
   }
-  const padLength = spec.blockSize - (plaintext.length % spec.blockSize);
+  let length = 0;
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const padLength = spec.blockSize - (length % spec.blockSize);
   const padding = randomBytes(padLength);
   padding[padLength - 1] = padLength;
   const c = createCipheriv(spec.node, key, iv).setAutoPadding(false);
-  return Buffer.concat([iv, c.update(plaintext), c.update(padding), c.final()]);
+  for (const p of parts) out.push(typeof p === 'string' ? c.update(p, 'utf8') : c.update(p));
+  out.push(c.update(padding), c.final());
+  return Buffer.concat(out);
 }
 
 /**
