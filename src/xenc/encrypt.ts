@@ -10,7 +10,7 @@ import { createElement } from '../xml/build.js';
 import { ownerDocumentOf, serialize } from '../xml/dom.js';
 import type { Document, Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS, PREFIX } from '../xml/ns.js';
-import { encryptData, encryptDataParts } from './cipher.js';
+import { encryptData, encryptDataPartsBase64 } from './cipher.js';
 import { wrapKey } from './key-transport.js';
 
 const x = (name: string): string => `${PREFIX.xenc}:${name}`;
@@ -78,7 +78,7 @@ export function encryptPartsAsContent(
   id: string,
   placeholder?: string,
 ): { readonly element: Element; readonly cipherValue: string } {
-  const cipherValue = encryptDataParts(alg, key, parts).toString('base64');
+  const cipherValue = encryptDataPartsBase64(alg, key, parts);
   const ed = encryptedData(
     ownerDocumentOf(el),
     id,
