@@ -12,6 +12,7 @@ import type { Opener } from '../src/open/open-envelope.js';
 import { createSecurer } from '../src/secure/secure-envelope.js';
 import type { Securer } from '../src/secure/secure-envelope.js';
 import type { MessageLimits } from '../src/policy/policy.js';
+import type { ParseLimits } from '../src/xml/parse.js';
 import { TEST_NOW, getTestPki, testOpener } from '../test/helpers.js';
 import type { TestPki } from '../test/helpers.js';
 
@@ -23,12 +24,23 @@ export interface Scenario {
 
 export type ScenarioFactory = (pki: TestPki, limits: Partial<MessageLimits>) => Promise<Scenario>;
 
+/** The sender's share of the limits (so that a large message can be secured too). */
+function senderLimits(limits: Partial<MessageLimits>): Partial<ParseLimits> {
+  const out: { -readonly [K in keyof ParseLimits]?: number } = {};
+  for (const key of ['maxBytes', 'maxDepth', 'maxElements'] as const) {
+    const value = limits[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
 const certificate: ScenarioFactory = (pki, limits) =>
   Promise.resolve({
     name: 'Certificate',
     securer: createSecurer({
       credential: certificateCredential(pki.client),
       serviceCertificate: pki.service.certificate,
+      policy: { limits: senderLimits(limits) },
       now: () => TEST_NOW,
       // The sender's limits raised as the receiver's, so a 100 MiB Body can be secured.
       policy: {

@@ -111,6 +111,7 @@ export function checkWcfSecureOptions(options: unknown): asserts options is WcfS
     signAddressingHeaders: isBoolean,
     timestampTtlSeconds: isNumber(),
     now: isFunction,
+    logger: isLogger,
   });
 }
 

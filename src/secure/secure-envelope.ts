@@ -6,28 +6,31 @@ import { logSecure } from '../log.js';
 import type { Logger } from '../log.js';
 import type { KeyObject } from 'node:crypto';
 import { readEnvelopeToSecure } from './body-text.js';
+import {
+  createAddressingHeader,
+  createDirectReference,
+  ensureWsuId,
+  signWithSuite,
+} from './builders.js';
 import type { BodyText } from './body-text.js';
 import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 import type { SenderCredential } from '../credentials/types.js';
-import { createSignature } from '../dsig/sign.js';
-import { KEY_TRANSPORT } from '../policy/algorithms.js';
+import { KEY_TRANSPORT, NODE_HASH } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
 import { checkMessageInput, checkSecureOptions } from '../policy/pipeline-options.js';
 import type { ResolvedSenderPolicy, SenderPolicy } from '../policy/policy.js';
 import type { Certificate } from '../trust/certificate.js';
 import { createTimestamp } from '../wss/timestamp.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
-import { createElement, declareNamespace } from '../xml/build.js';
 import { childElements, serialize, textOf } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
-import { idsOf } from '../xml/ids.js';
-import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
+import { NS, VALUE_TYPE } from '../xml/ns.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import {
   createEncryptedKey,
-  encryptAsContent,
   encryptContent,
   encryptElement,
+  encryptPartsAsContent,
 } from '../xenc/encrypt.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 
@@ -96,12 +99,23 @@ function readInput(
   policy: ResolvedSenderPolicy,
 ): ReturnType<typeof readEnvelopeToSecure> {
   try {
-    return readEnvelopeToSecure(input, policy.limits);
+    return readEnvelopeToSecure(input, policy.limits, { digestHash: earlyDigestHash(policy) });
   } catch (cause) {
     throw new TypeError('the envelope to secure is not well-formed XML within the limits', {
       cause,
     });
   }
+}
+
+/**
+ * The hash to digest the Body with while it is read, when the Body is signed before it is
+ * encrypted (otherwise the signature covers its EncryptedData and the digest would be wasted).
+ */
+function earlyDigestHash(policy: ResolvedSenderPolicy): string | undefined {
+  if (policy.protectionLevel === 'None') return undefined;
+  if (policy.protectionLevel === 'EncryptAndSign' && policy.protectionOrder === 'EncryptBeforeSign')
+    return undefined;
+  return NODE_HASH[policy.suite.digest];
 }
 
 function secureDocument(
@@ -126,7 +140,7 @@ function secureDocument(
     protectionLevel: policy.protectionLevel,
   });
   const signingKey = attachment.signingKey;
-  ensureBodyId(env.body, newId);
+  ensureWsuId(env.body, bodyText ? bodyText.bodyId : newId('Body'));
   if (policy.protectionLevel === 'None') return;
 
   const addressTo =
@@ -139,12 +153,9 @@ function secureDocument(
     ...(attachment.signedTokens ?? []),
   ];
   const sign = (key: KeyObject | Buffer, keyInfo: Element): Element => {
-    const signature = createSignature(doc, {
-      references: signTargets,
-      signatureAlgorithm: Buffer.isBuffer(key)
-        ? policy.suite.symmetricSignature
-        : policy.suite.asymmetricSignature,
-      digestAlgorithm: policy.suite.digest,
+    const signature = signWithSuite(doc, {
+      targets: signTargets,
+      suite: policy.suite,
       key,
       keyInfo,
       id: newId('SIG'),
@@ -173,11 +184,21 @@ function secureDocument(
   const signWithKey = (): Element =>
     signingKey
       ? sign(signingKey.privateKey, signingKey.keyInfo)
-      : sign(cek, createEncryptedKeyReference(doc, ekId));
+      : sign(cek, createDirectReference(doc, ekId, VALUE_TYPE.encryptedKeyToken));
   const encryptParts = (): string[] => {
     const id = newId('ED');
     if (bodyText?.holds(env.body)) {
-      encryptAsContent(env.body, bodyText.takePlaintext(), policy.suite.encryption, cek, id);
+      // Spliced into the output, unless a signature still to be made covers the Body.
+      const defer = policy.protectionOrder !== 'EncryptBeforeSign';
+      const { cipherValue } = encryptPartsAsContent(
+        env.body,
+        bodyText.takePlaintextParts(),
+        policy.suite.encryption,
+        cek,
+        id,
+        defer ? bodyText.cipherPlaceholder : undefined,
+      );
+      if (defer) bodyText.deferCipherValue(cipherValue);
     } else {
       encryptContent(env.body, policy.suite.encryption, cek, id);
     }
@@ -228,24 +249,6 @@ function secureDocument(
   }
 }
 
-/** A SecurityTokenReference to an EncryptedKey of this message (symmetric signatures). */
-function createEncryptedKeyReference(doc: Document, ekId: string): Element {
-  const str = createElement(doc, NS.wsse, `${PREFIX.wsse}:SecurityTokenReference`);
-  str.appendChild(
-    createElement(doc, NS.wsse, `${PREFIX.wsse}:Reference`, {
-      URI: `#${ekId}`,
-      ValueType: VALUE_TYPE.encryptedKeyToken,
-    }),
-  );
-  return str;
-}
-
-function ensureBodyId(body: Element, newId: (prefix: string) => string): void {
-  if (idsOf(body).length > 0) return;
-  declareNamespace(body, PREFIX.wsu, NS.wsu);
-  body.setAttributeNS(NS.wsu, `${PREFIX.wsu}:Id`, newId('Body'));
-}
-
 /**
  * The envelope's wsa:To header (WS-Addressing 1.0), added with `address` when missing, with a
  * wsu:Id so the signature can cover it.
@@ -258,13 +261,9 @@ function addressingTo(doc: Document, env: SoapEnvelope, header: Element, address
       throw new TypeError(`the envelope's wsa:To is not ${address}`);
     }
   } else {
-    to = createElement(doc, NS.wsa, 'wsa:To', {}, address);
-    declareNamespace(to, 'wsa', NS.wsa);
+    to = createAddressingHeader(doc, 'wsa', 'To', address);
     header.appendChild(to);
   }
-  if (idsOf(to).length === 0) {
-    declareNamespace(to, PREFIX.wsu, NS.wsu);
-    to.setAttributeNS(NS.wsu, `${PREFIX.wsu}:Id`, newId('To'));
-  }
+  ensureWsuId(to, newId('To'));
   return to;
 }

@@ -27,7 +27,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { AttachContext, SenderCredential } from '../credentials/types.js';
-import { createSignature } from '../dsig/sign.js';
+import { logSecure } from '../log.js';
+import type { Logger } from '../log.js';
 import type { AlgorithmSuite, AlgorithmSuiteName } from '../policy/algorithms.js';
 import { resolveSenderPolicy } from '../policy/policy.js';
 import { checkMessageInput, checkWcfSecureOptions } from '../policy/pipeline-options.js';
@@ -41,15 +42,20 @@ import {
 import type { SecureConversationVersion } from '../wss/derived-key.js';
 import { createTimestamp } from '../wss/timestamp.js';
 import { createSecurityTokenReference } from '../wss/token-reference.js';
-import { createElement, declareNamespace } from '../xml/build.js';
+import { createElement } from '../xml/build.js';
 import { childElements, serialize } from '../xml/dom.js';
 import type { Document, Element } from '../xml/dom.js';
-import { idsOf } from '../xml/ids.js';
 import { NS, PREFIX, VALUE_TYPE } from '../xml/ns.js';
 import type { SoapEnvelope } from '../xml/soap.js';
 import { generateContentKey } from '../xenc/cipher.js';
 import { createEncryptedKey, encryptContent, encryptElement } from '../xenc/encrypt.js';
 import type { Securer } from './secure-envelope.js';
+import {
+  createAddressingHeader,
+  createDirectReference,
+  ensureWsuId,
+  signWithSuite,
+} from './builders.js';
 import { createSecurityElement, envelopeDocument, envelopeToSecure, newId } from './scaffold.js';
 
 /** The WCF layouts wsseq can send. */
@@ -106,6 +112,8 @@ export interface WcfSecureOptions {
   readonly timestampTtlSeconds?: number;
   /** The clock. Default `() => new Date()`. */
   readonly now?: () => Date;
+  /** A structured line per secured message, as for createSecurer (docs/logging.md). */
+  readonly logger?: Logger;
 }
 
 /** The WS-Addressing headers {@link WcfSecureOptions.addressing} adds. */
@@ -181,9 +189,11 @@ export function createWcfSecurer(options: WcfSecureOptions): Securer {
   return Object.freeze({
     secure: (envelope: string | Uint8Array | Document) => {
       checkMessageInput(envelope, 'envelope', true);
-      const doc = envelopeDocument(envelope);
-      secureWcf(doc, config, now());
-      return serialize(doc);
+      return logSecure(options.logger, () => {
+        const doc = envelopeDocument(envelope);
+        secureWcf(doc, config, now());
+        return serialize(doc);
+      });
     },
   });
 }
@@ -219,14 +229,14 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
     throw new TypeError(`${config.layout} needs a credential with a signing key`);
   }
   const credentialTokens = childElements(security).filter((e) => e !== timestamp);
-  ensureId(env.body, newId('Body'));
+  ensureWsuId(env.body, newId('Body'));
   const signTargets: Element[] = [timestamp];
   if (config.signAddressing) {
     for (const h of childElements(header)) {
       if (h.namespaceURI === NS.wsa && ADDRESSING_HEADERS.has(h.localName ?? '')) {
         // WCF's prefix: Mono re-serializes the addressing headers it reads, writing their wsu:Id
         // as `u:Id`, before it checks the digests; the prefix is part of the canonical form.
-        ensureId(h, newId('WSA'), WCF_WSU_PREFIX);
+        ensureWsuId(h, newId('WSA'), WCF_WSU_PREFIX);
         signTargets.push(h);
       }
     }
@@ -234,7 +244,7 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
   signTargets.push(env.body, ...(attachment.signedTokens ?? []));
   const encryptedTokens = attachment.encryptedTokens ?? [];
   for (const t of encryptedTokens) if (!signTargets.includes(t)) signTargets.push(t);
-  for (const t of signTargets) ensureId(t, newId('ID'));
+  for (const t of signTargets) ensureWsuId(t, newId('ID'));
 
   const { suite } = config;
   const ekId = newId('EK');
@@ -275,7 +285,7 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
     if (config.derivedKeys === 'none') {
       return {
         key: baseKey,
-        keyInfo: () => tokenReference(doc, ekId, VALUE_TYPE.encryptedKeyToken),
+        keyInfo: () => createDirectReference(doc, ekId, VALUE_TYPE.encryptedKeyToken),
       };
     }
     const id = newId('DK');
@@ -284,7 +294,7 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
       createDerivedKeyToken(doc, {
         version: config.scVersion,
         id,
-        reference: tokenReference(doc, ekId, VALUE_TYPE.encryptedKeyToken),
+        reference: createDirectReference(doc, ekId, VALUE_TYPE.encryptedKeyToken),
         nonce,
         length,
       }),
@@ -292,7 +302,7 @@ function secureWcf(doc: Document, config: WcfConfig, now: Date): void {
     return {
       key: deriveKey(baseKey, DEFAULT_LABEL, nonce, 0, length),
       keyInfo: () =>
-        tokenReference(
+        createDirectReference(
           doc,
           id,
           config.dkValueType ? DERIVED_KEY_TOKEN_TYPE[config.scVersion] : undefined,
@@ -364,14 +374,7 @@ function sign(
   keyInfo: Element,
   newId: (prefix: string) => string,
 ): Element {
-  return createSignature(doc, {
-    references: targets,
-    signatureAlgorithm: Buffer.isBuffer(key) ? suite.symmetricSignature : suite.asymmetricSignature,
-    digestAlgorithm: suite.digest,
-    key,
-    keyInfo,
-    id: newId('SIG'),
-  });
+  return signWithSuite(doc, { targets, suite, key, keyInfo, id: newId('SIG') });
 }
 
 function encryptedKeyFor(
@@ -413,20 +416,6 @@ function serviceReference(
   return createSecurityTokenReference(doc, style, service);
 }
 
-/** A SecurityTokenReference with a direct Reference to a token of this message. */
-function tokenReference(doc: Document, id: string, valueType: string | undefined): Element {
-  const str = createElement(doc, NS.wsse, `${PREFIX.wsse}:SecurityTokenReference`);
-  str.appendChild(
-    createElement(
-      doc,
-      NS.wsse,
-      `${PREFIX.wsse}:Reference`,
-      valueType === undefined ? { URI: `#${id}` } : { URI: `#${id}`, ValueType: valueType },
-    ),
-  );
-  return str;
-}
-
 function addAddressingHeaders(
   doc: Document,
   env: SoapEnvelope,
@@ -441,8 +430,7 @@ function addAddressingHeaders(
   const soapPrefix = env.envelope.prefix ?? 'soap';
   const add = (name: string, mustUnderstand: boolean, text?: string): Element | undefined => {
     if (present.has(name)) return undefined;
-    const el = createElement(doc, NS.wsa, `a:${name}`, {}, text);
-    declareNamespace(el, 'a', NS.wsa);
+    const el = createAddressingHeader(doc, 'a', name, text);
     // WCF writes "1" in SOAP 1.2 too; Mono re-serializes these headers that way before it checks
     // their digests, so "true" would break the signature.
     if (mustUnderstand) el.setAttributeNS(env.soapNs, `${soapPrefix}:mustUnderstand`, '1');
@@ -460,11 +448,3 @@ function addAddressingHeaders(
 
 /** The prefix WCF (and Mono) give wsu on the headers they write. */
 const WCF_WSU_PREFIX = 'u';
-
-function ensureId(el: Element, id: string, preferredPrefix: string = PREFIX.wsu): void {
-  if (idsOf(el).length > 0) return;
-  const bound = el.lookupNamespaceURI(preferredPrefix);
-  const prefix = bound === null || bound === NS.wsu ? preferredPrefix : PREFIX.wsu;
-  if (el.lookupNamespaceURI(prefix) !== NS.wsu) declareNamespace(el, prefix, NS.wsu);
-  el.setAttributeNS(NS.wsu, `${prefix}:Id`, id);
-}

@@ -88,22 +88,96 @@ export function generateContentKey(uri: BlockCipherUri): Buffer {
 
 /** Encrypt `plaintext`; the result is what goes, base64, into xenc:CipherValue. */
 export function encryptData(uri: BlockCipherUri, key: Buffer, plaintext: Buffer): Buffer {
+  return encryptDataParts(uri, key, [plaintext]);
+}
+
+/**
+ * Encrypt the concatenation of `parts` (strings as UTF-8) without joining them first; the
+ * result is what goes, base64, into xenc:CipherValue.
+ */
+export function encryptDataParts(
+  uri: BlockCipherUri,
+  key: Buffer,
+  parts: readonly (string | Buffer)[],
+): Buffer {
+  const out: Buffer[] = [];
+  encryptInto(uri, key, parts, (chunk) => out.push(chunk));
+  return Buffer.concat(out);
+}
+
+/**
+ * {@link encryptDataParts} as the CipherValue's base64 text, encoded chunk by chunk as the
+ * cipher goes (the text is a concatenation of pieces: no whole ciphertext and no second copy
+ * of the plaintext as bytes is ever held).
+ */
+export function encryptDataPartsBase64(
+  uri: BlockCipherUri,
+  key: Buffer,
+  parts: readonly (string | Buffer)[],
+): string {
+  let text = '';
+  let carry: Buffer = Buffer.alloc(0);
+  encryptInto(uri, key, parts, (chunk) => {
+    const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    const whole = bytes.length - (bytes.length % 3);
+    text += bytes.toString('base64', 0, whole);
+    carry = Buffer.from(bytes.subarray(whole));
+  });
+  return carry.length > 0 ? text + carry.toString('base64') : text;
+}
+
+/** Characters of a string part encrypted at a time (bounds the bytes held for it). */
+const TEXT_CHUNK = 1 << 18;
+
+/** Encrypt `parts` in order; `emit` gets the IV, the ciphertext pieces and (GCM) the tag. */
+function encryptInto(
+  uri: BlockCipherUri,
+  key: Buffer,
+  parts: readonly (string | Buffer)[],
+  emit: (chunk: Buffer) => void,
+): void {
   const spec = SPECS[uri];
   if (key.length !== spec.keyLength)
     throw new TypeError(`${uri} needs a ${spec.keyLength}-byte key`);
   const iv = randomBytes(spec.ivLength);
+  emit(iv);
+  const feed = (c: {
+    update(data: Buffer): Buffer;
+    update(data: string, enc: 'utf8'): Buffer;
+  }): void => {
+    for (const p of parts) {
+      if (typeof p !== 'string') {
+        emit(c.update(p));
+        continue;
+      }
+      for (let i = 0; i < p.length;) {
+        let end = Math.min(p.length, i + TEXT_CHUNK);
+        // Never split a surrogate pair between two chunks (each is encoded as UTF-8 alone).
+        const last = p.charCodeAt(end - 1);
+        if (end < p.length && last >= 0xd800 && last <= 0xdbff) end--;
+        emit(c.update(p.slice(i, end), 'utf8'));
+        i = end;
+      }
+    }
+  };
   if (spec.gcm) {
     const c = createCipheriv(spec.node as 'aes-256-gcm', key, iv, {
       authTagLength: GCM_TAG_LENGTH,
     });
-    const body = Buffer.concat([c.update(plaintext), c.final()]);
-    return Buffer.concat([iv, body, c.getAuthTag()]);
+    feed(c);
+    emit(c.final());
+    emit(c.getAuthTag());
+    return;
   }
-  const padLength = spec.blockSize - (plaintext.length % spec.blockSize);
+  let length = 0;
+  for (const p of parts) length += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const padLength = spec.blockSize - (length % spec.blockSize);
   const padding = randomBytes(padLength);
   padding[padLength - 1] = padLength;
   const c = createCipheriv(spec.node, key, iv).setAutoPadding(false);
-  return Buffer.concat([iv, c.update(plaintext), c.update(padding), c.final()]);
+  feed(c);
+  emit(c.update(padding));
+  emit(c.final());
 }
 
 /**

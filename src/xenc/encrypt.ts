@@ -10,7 +10,7 @@ import { createElement } from '../xml/build.js';
 import { ownerDocumentOf, serialize } from '../xml/dom.js';
 import type { Document, Element, Node } from '../xml/dom.js';
 import { ENC_TYPE, NS, PREFIX } from '../xml/ns.js';
-import { encryptData } from './cipher.js';
+import { encryptData, encryptDataPartsBase64 } from './cipher.js';
 import { wrapKey } from './key-transport.js';
 
 const x = (name: string): string => `${PREFIX.xenc}:${name}`;
@@ -20,12 +20,13 @@ function encryptedData(
   id: string,
   type: string,
   alg: BlockCipherUri,
-  cipher: Buffer,
+  cipher: Buffer | string,
 ): Element {
   const ed = createElement(doc, NS.xenc, x('EncryptedData'), { Id: id, Type: type });
   ed.appendChild(createElement(doc, NS.xenc, x('EncryptionMethod'), { Algorithm: alg }));
   const cd = createElement(doc, NS.xenc, x('CipherData'));
-  cd.appendChild(createElement(doc, NS.xenc, x('CipherValue'), {}, cipher.toString('base64')));
+  const text = typeof cipher === 'string' ? cipher : cipher.toString('base64');
+  cd.appendChild(createElement(doc, NS.xenc, x('CipherValue'), {}, text));
   ed.appendChild(cd);
   return ed;
 }
@@ -60,6 +61,33 @@ export function encryptAsContent(
   );
   el.appendChild(ed);
   return ed;
+}
+
+/**
+ * Put the EncryptedData (Type Content) of `parts` — `el`'s content, serialized by the caller,
+ * in pieces encrypted one after the other — into `el`, which must hold nothing else. The
+ * CipherValue's base64 text is returned; with `placeholder`, the CipherValue holds that
+ * instead, for the caller to splice the text into the serialized message (no DOM text node
+ * and no serializer pass over it).
+ */
+export function encryptPartsAsContent(
+  el: Element,
+  parts: readonly (string | Buffer)[],
+  alg: BlockCipherUri,
+  key: Buffer,
+  id: string,
+  placeholder?: string,
+): { readonly element: Element; readonly cipherValue: string } {
+  const cipherValue = encryptDataPartsBase64(alg, key, parts);
+  const ed = encryptedData(
+    ownerDocumentOf(el),
+    id,
+    ENC_TYPE.content,
+    alg,
+    placeholder ?? cipherValue,
+  );
+  el.appendChild(ed);
+  return { element: ed, cipherValue };
 }
 
 /** Replace `el` with its EncryptedData (Type Element); returns the EncryptedData. */

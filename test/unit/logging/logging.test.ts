@@ -7,6 +7,7 @@ import type { ServiceEvent } from '../../../src/host/events.js';
 import type { Logger } from '../../../src/index.js';
 import { createOpener } from '../../../src/open/open-envelope.js';
 import { createSecurer } from '../../../src/secure/secure-envelope.js';
+import { createWcfSecurer } from '../../../src/secure/wcf-layout.js';
 import { createMemoryQueue } from '../../../src/transport/queue/memory-queue.js';
 import { TrustStore } from '../../../src/trust/validate.js';
 import { TEST_NOW, getTestPki, orderEnvelope } from '../../helpers.js';
@@ -105,6 +106,29 @@ describe('logger option: opener and securer', () => {
     await expect(opener.open(plain)).resolves.toBeDefined();
   });
 
+  it('the WCF securer logs one line per secured message, and the same message without a logger', async () => {
+    const pki = await getTestPki();
+    const logger = capturingLogger();
+    const options = {
+      layout: 'MutualCertificate10' as const,
+      credential: certificateCredential(pki.client),
+      serviceCertificate: pki.service.certificate,
+      now: () => TEST_NOW,
+    };
+    const secret = 'SECRET-WCF-BODY-41d2';
+    const wire = createWcfSecurer({ ...options, logger }).secure(orderEnvelope('1.2', secret));
+    expect(logger.lines).toHaveLength(1);
+    expect(logger.lines[0]).toMatchObject({
+      level: 'info',
+      obj: { event: 'wsseq.secured', bytes: Buffer.byteLength(wire) },
+    });
+    expect(typeof logger.lines[0]?.obj.durationMs).toBe('number');
+    expect(JSON.stringify(logger.lines)).not.toContain(secret);
+    const plain = createWcfSecurer(options).secure(orderEnvelope('1.2', secret));
+    expect(plain).not.toContain(secret);
+    expect(logger.lines).toHaveLength(1);
+  });
+
   it('no line carries the password, a private key or the Body of an encrypted message', async () => {
     const pki = await getTestPki();
     const logger = capturingLogger();
@@ -159,6 +183,13 @@ describe('logger option: opener and securer', () => {
         }),
       () =>
         createSecurer({
+          credential,
+          serviceCertificate: pki.service.certificate,
+          logger: bad as never,
+        }),
+      () =>
+        createWcfSecurer({
+          layout: 'MutualCertificate11',
           credential,
           serviceCertificate: pki.service.certificate,
           logger: bad as never,

@@ -276,5 +276,11 @@ describe('WcfSecureOptions (createWcfSecurer)', () => {
       good: [],
       build: wcfOption('protectionLevel'),
     },
+    {
+      option: 'options.logger',
+      bad: [{ info: () => undefined, warn: () => undefined }, 'console'],
+      good: [{ info: () => undefined, warn: () => undefined, error: () => undefined }],
+      build: wcfOption('logger'),
+    },
   ]);
 });
