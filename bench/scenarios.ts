@@ -42,13 +42,6 @@ const certificate: ScenarioFactory = (pki, limits) =>
       serviceCertificate: pki.service.certificate,
       policy: { limits: senderLimits(limits) },
       now: () => TEST_NOW,
-      // The sender's limits raised as the receiver's, so a 100 MiB Body can be secured.
-      policy: {
-        limits: {
-          ...(limits.maxBytes !== undefined ? { maxBytes: limits.maxBytes } : {}),
-          ...(limits.maxElements !== undefined ? { maxElements: limits.maxElements } : {}),
-        },
-      },
     }),
     opener: testOpener(pki, { limits }),
   });
