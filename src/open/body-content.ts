@@ -16,7 +16,6 @@ import {
 import type { CanonicalSink } from '../dsig/c14n-stream.js';
 import type { CanonicalizeOptions } from '../dsig/c14n.js';
 import type { StreamedDigest, StreamedElement } from '../dsig/verify.js';
-import { decodeUtf8 } from '../xml/decode.js';
 import { TEXT_NODE, adoptNode, isElement, ownerDocumentOf } from '../xml/dom.js';
 import type { Element, Node } from '../xml/dom.js';
 import type { IdIndex, LazyContent } from '../xml/ids.js';
@@ -189,6 +188,8 @@ export function isWholeBodyContent(
   return true;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Decrypt the Body's content to text and keep it in `slot` (see {@link isWholeBodyContent}).
  * The whitespace around the EncryptedData stays part of the content.
@@ -213,7 +214,7 @@ export function decryptBodyContent(
     else before += c.nodeValue ?? '';
   }
   try {
-    const plaintext = decodeUtf8(decryptData(data.algorithm, key, data.cipherValue));
+    const plaintext = UTF8.decode(decryptData(data.algorithm, key, data.cipherValue));
     slot.current = new StreamedBody(body, before + plaintext + after, ids, limits);
   } catch (cause) {
     throw cause instanceof DecryptionError ? cause : new DecryptionError({ cause });
