@@ -232,6 +232,7 @@ class Tokenizer {
   readonly #tags: StartTag[] = [];
   readonly #marks: number[] = [];
   readonly #names: (QName | undefined)[] = new Array<QName | undefined>(NAME_SLOTS);
+  #lastDeclaration: readonly NamespaceDeclaration[] | undefined;
   /** Namespace names declared lately, most recent first. */
   readonly #uris: string[] = [];
   #elements = 0;
@@ -582,7 +583,7 @@ class Tokenizer {
       local: name.local,
       uri: uri ?? '',
       attributes: raw ?? NONE,
-      namespaces: declarations ?? NONE,
+      namespaces: declarations ? this.#shared(declarations) : NONE,
       start: lt,
       contentStart: pos,
       selfClosing,
@@ -598,6 +599,21 @@ class Tokenizer {
       this.#marks.push(mark);
     }
     return pos;
+  }
+
+  /**
+   * One declaration like the last lone one (a namespace declared on every element, as
+   * generated XML does): the same frozen list, not a new one per element.
+   */
+  #shared(declarations: NamespaceDeclaration[]): readonly NamespaceDeclaration[] {
+    const [d] = declarations;
+    if (declarations.length !== 1 || d === undefined) return declarations;
+    const last = this.#lastDeclaration;
+    const known = last?.[0];
+    if (last && known?.prefix === d.prefix && known.uri === d.uri) return last;
+    const shared = Object.freeze([Object.freeze(d)]);
+    this.#lastDeclaration = shared;
+    return shared;
   }
 
   /** The namespace name at `from`..`to`, shared with the last ones declared (no new string). */
