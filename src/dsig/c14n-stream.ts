@@ -33,12 +33,14 @@ export class HashSink implements CanonicalSink {
   }
 
   write(text: string): void {
-    this.#buffer += text;
     this.length += text.length;
-    if (this.#buffer.length >= CHUNK) {
-      this.#hash.update(this.#buffer, 'utf8');
-      this.#buffer = '';
+    if (this.#buffer.length + text.length < CHUNK) {
+      this.#buffer += text;
+      return;
     }
+    if (this.#buffer.length > 0) this.#hash.update(this.#buffer, 'utf8');
+    this.#hash.update(text, 'utf8');
+    this.#buffer = '';
   }
 
   end(): Hash {
@@ -59,8 +61,8 @@ export class ChunkSink implements CanonicalSink {
   length = 0;
 
   write(text: string): void {
-    this.#buffer += text;
     this.length += text.length;
+    this.#buffer += text;
     if (this.#buffer.length >= CHUNK) {
       this.#chunks.push(Buffer.from(this.#buffer, 'utf8'));
       this.#buffer = '';
@@ -87,6 +89,13 @@ export class StringSink implements CanonicalSink {
  * The canonicalizer as a tokenizer handler. Elements at depth 0 of what it is fed (outside
  * the element canonicalized) are not written: only elements, and text and comments inside
  * them.
+ *
+ * Given the `source` the tokenizer reads, it copies the spans of it that are already in
+ * canonical form (a start tag the tokenizer calls normal, with its attributes in canonical
+ * order and no namespace to declare or drop; an end tag without space; text without a
+ * reference or a character to escape) as runs of the source, written when something else
+ * must be written: most of a typical Body is written as a few large slices, not piece by
+ * piece. Without `source` (or for events that carry no offsets) every piece is rebuilt.
  */
 export class ExclusiveCanonicalizer implements TokenHandler {
   readonly #sink: CanonicalSink;
@@ -95,18 +104,77 @@ export class ExclusiveCanonicalizer implements TokenHandler {
   /** Namespace declarations rendered by output ancestors, as a stack of changes. */
   readonly #rendered = new NamespaceScope();
   readonly #marks: number[] = [];
+  readonly #source: string | undefined;
+  /** The run of `#source` waiting to be written, or -1. */
+  #runStart = -1;
+  #runEnd = -1;
   /** True when a comment was met inside the output (written or not). */
   hadComments = false;
 
-  constructor(sink: CanonicalSink, options: CanonicalizeOptions = {}) {
+  /**
+   * @param source the text the tokenizer feeding this canonicalizer reads (and only that
+   *   text): its offsets are trusted to locate the pieces written verbatim.
+   */
+  constructor(sink: CanonicalSink, options: CanonicalizeOptions = {}, source?: string) {
     this.#sink = sink;
     this.#withComments = options.withComments === true;
     this.#inclusive = (options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p));
+    this.#source = source;
   }
 
-  startElement(tag: StartTag, scope: Pick<NamespaceScope, 'lookup'>): void {
+  startElement(tag: StartTag, scope: Pick<NamespaceScope, 'lookup'>, normal?: boolean): void {
     const rendered = this.#rendered;
-    // Visibly utilized prefixes (xml excepted) and those the inclusive list names.
+    const attributes = tag.attributes;
+    this.#marks.push(rendered.mark());
+    const toRender = this.#namespacesToRender(tag, scope);
+    if (
+      toRender === undefined &&
+      normal === true &&
+      this.#source !== undefined &&
+      tag.namespaces.length === 0 &&
+      inCanonicalOrder(attributes)
+    ) {
+      this.#copy(tag.start, tag.contentStart);
+      return;
+    }
+    let out = `<${tag.qname}`;
+    if (toRender !== undefined) {
+      if (toRender.length > 1) toRender.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      for (const [prefix, uri] of toRender) {
+        rendered.bind(prefix, uri);
+        out +=
+          prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
+      }
+    }
+    if (attributes.length > 0) {
+      const attrs = attributes.length > 1 ? [...attributes].sort(compareAttributes) : attributes;
+      for (const a of attrs) out += ` ${a.qname}="${escapeAttr(a.value)}"`;
+    }
+    this.#write(`${out}>`);
+  }
+
+  /**
+   * The namespace declarations `tag` must render (prefix, URI), or undefined for none: the
+   * visibly utilized prefixes (xml excepted) and those the inclusive list names, unless an
+   * output ancestor rendered the same binding.
+   */
+  #namespacesToRender(
+    tag: StartTag,
+    scope: Pick<NamespaceScope, 'lookup'>,
+  ): [string, string][] | undefined {
+    const rendered = this.#rendered;
+    let onlyTagPrefix = this.#inclusive.length === 0;
+    if (onlyTagPrefix) {
+      for (const a of tag.attributes) {
+        if (a.prefix !== '' && a.prefix !== 'xml') {
+          onlyTagPrefix = false;
+          break;
+        }
+      }
+    }
+    if (onlyTagPrefix) {
+      return isRendered(rendered, tag.prefix, tag.uri) ? undefined : [[tag.prefix, tag.uri]];
+    }
     const utilized = new Map<string, string>([[tag.prefix, tag.uri]]);
     for (const a of tag.attributes) {
       if (a.prefix !== '' && a.prefix !== 'xml') utilized.set(a.prefix, a.uri);
@@ -118,44 +186,89 @@ export class ExclusiveCanonicalizer implements TokenHandler {
     }
     const toRender: [string, string][] = [];
     for (const [prefix, uri] of utilized) {
-      const current = rendered.lookup(prefix);
-      // An empty default namespace needs rendering only to undo a non-empty one.
-      if (prefix === '' ? (current ?? '') === uri : current === uri) continue;
-      toRender.push([prefix, uri]);
+      if (!isRendered(rendered, prefix, uri)) toRender.push([prefix, uri]);
     }
-    this.#marks.push(rendered.mark());
-    let out = `<${tag.qname}`;
-    if (toRender.length > 0) {
-      if (toRender.length > 1) toRender.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      for (const [prefix, uri] of toRender) {
-        rendered.bind(prefix, uri);
-        out +=
-          prefix === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${prefix}="${escapeAttr(uri)}"`;
-      }
-    }
-    if (tag.attributes.length > 0) {
-      const attrs =
-        tag.attributes.length > 1 ? [...tag.attributes].sort(compareAttributes) : tag.attributes;
-      for (const a of attrs) out += ` ${a.qname}="${escapeAttr(a.value)}"`;
-    }
-    this.#sink.write(`${out}>`);
+    return toRender.length > 0 ? toRender : undefined;
   }
 
-  endElement(tag: StartTag): void {
-    this.#sink.write(`</${tag.qname}>`);
+  endElement(tag: StartTag, end?: number, after?: number): void {
+    // `</qname>` exactly (the tokenizer checked the name) when there is no space before '>'.
+    if (
+      this.#source !== undefined &&
+      end !== undefined &&
+      after !== undefined &&
+      after - end === tag.qname.length + 3
+    ) {
+      this.#copy(end, after);
+    } else {
+      this.#write(`</${tag.qname}>`);
+    }
     this.#rendered.restore(this.#marks.pop() ?? 0);
   }
 
-  text(value: string): void {
-    if (this.#marks.length > 0) this.#sink.write(escapeText(value));
+  text(value: string, start?: number, end?: number): void {
+    if (this.#marks.length === 0) return;
+    // Text as long as its source holds no reference (each is longer than what it stands for).
+    if (
+      this.#source !== undefined &&
+      start !== undefined &&
+      end !== undefined &&
+      end - start === value.length &&
+      !TEXT_SPECIAL.test(value)
+    ) {
+      this.#copy(start, end);
+    } else {
+      this.#write(escapeText(value));
+    }
   }
 
   comment(value: string): void {
     if (this.#marks.length === 0) return;
     this.hadComments = true;
-    if (this.#withComments) this.#sink.write(`<!--${value}-->`);
+    if (this.#withComments) this.#write(`<!--${value}-->`);
+  }
+
+  /** Write the pending run of the source, if any. Call once the tokenizer is done. */
+  flush(): void {
+    if (this.#runStart === -1 || this.#source === undefined) return;
+    this.#sink.write(this.#source.slice(this.#runStart, this.#runEnd));
+    this.#runStart = -1;
+    this.#runEnd = -1;
+  }
+
+  /** Write `from`..`to` of the source: extend the pending run, or start a new one. */
+  #copy(from: number, to: number): void {
+    if (this.#runStart !== -1 && this.#runEnd === from) this.#runEnd = to;
+    else {
+      this.flush();
+      this.#runStart = from;
+      this.#runEnd = to;
+    }
+    if (this.#runEnd - this.#runStart >= CHUNK) this.flush();
+  }
+
+  #write(text: string): void {
+    if (this.#runStart !== -1) this.flush();
+    this.#sink.write(text);
   }
 }
+
+/** True when an output ancestor rendered `prefix` as `uri` (an empty default needs none). */
+function isRendered(rendered: NamespaceScope, prefix: string, uri: string): boolean {
+  const current = rendered.lookup(prefix);
+  return prefix === '' ? (current ?? '') === uri : current === uri;
+}
+
+function inCanonicalOrder(attributes: readonly TokenAttribute[]): boolean {
+  for (let i = 1; i < attributes.length; i++) {
+    const a = attributes[i - 1];
+    const b = attributes[i];
+    if (a === undefined || b === undefined || compareAttributes(a, b) > 0) return false;
+  }
+  return true;
+}
+
+const TEXT_SPECIAL = /[&<>\r]/;
 
 function compareAttributes(a: TokenAttribute, b: TokenAttribute): number {
   if (a.uri !== b.uri) return a.uri < b.uri ? -1 : 1;
@@ -182,20 +295,21 @@ export function canonicalizeElementWithContent(
   limits: ParseLimits,
   observe?: (tag: StartTag) => void,
 ): { hadComments: boolean } {
-  const c14n = new ExclusiveCanonicalizer(sink, options);
+  const c14n = new ExclusiveCanonicalizer(sink, options, content);
+  // The apex comes from elsewhere (its offsets are not in `content`): never copied verbatim.
   c14n.startElement(apex.tag, { lookup: (p) => apex.scope.get(p) });
   // `observe` sees every start tag of the same pass (checks, ids), before it is written.
   const handler: TokenHandler = observe
     ? {
-        startElement: (tag, scope) => {
+        startElement: (tag, scope, normal) => {
           observe(tag);
-          c14n.startElement(tag, scope);
+          c14n.startElement(tag, scope, normal);
         },
-        endElement: (tag) => {
-          c14n.endElement(tag);
+        endElement: (tag, end, after) => {
+          c14n.endElement(tag, end, after);
         },
-        text: (value) => {
-          c14n.text(value);
+        text: (value, start, end) => {
+          c14n.text(value, start, end);
         },
         comment: (value) => {
           c14n.comment(value);
@@ -209,6 +323,7 @@ export function canonicalizeElementWithContent(
     baseDepth: apex.tag.depth,
   });
   c14n.endElement(apex.tag);
+  c14n.flush();
   return { hadComments: c14n.hadComments };
 }
 
@@ -227,12 +342,14 @@ const UNLIMITED: ParseLimits = {
 export function canonicalizeDocument(xml: string, options: CanonicalizeOptions = {}): string {
   const sink = new StringSink();
   const text = xml.includes('\r') ? xml.replace(/\r\n?/g, '\n') : xml;
-  tokenize(text, new ExclusiveCanonicalizer(sink, options), { limits: UNLIMITED });
+  const c14n = new ExclusiveCanonicalizer(sink, options, text);
+  tokenize(text, c14n, { limits: UNLIMITED });
+  c14n.flush();
   return sink.text;
 }
 
 function escapeText(s: string): string {
-  if (!/[&<>\r]/.test(s)) return s;
+  if (!TEXT_SPECIAL.test(s)) return s;
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

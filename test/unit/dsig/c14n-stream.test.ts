@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../../src/dsig/c14n.js';
 import type { CanonicalizeOptions } from '../../../src/dsig/c14n.js';
 import {
+  ChunkSink,
   ExclusiveCanonicalizer,
   HashSink,
   StringSink,
@@ -185,6 +186,56 @@ describe('streaming exclusive c14n', () => {
     });
     expect(sink.end().digest('hex')).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
     expect(sink.length).toBe(text.length);
+  });
+
+  it('copies runs of the source exactly where it would rebuild the same text', () => {
+    const LARGE = { ...DEFAULT_PARSE_LIMITS, maxElements: 1e6 };
+    const shapes = [
+      ...corpus(300, 11),
+      `<r xmlns:m="urn:m">${Array.from({ length: 3000 }, (_, i) => `<m:Line n="${String(i)}">item-${String(i)}-${'x'.repeat(30)}</m:Line>`).join('')}</r>`,
+      `<r>${'<e b="2" a="1">t</e><e a="1" b="2" >u</e ><e a=\'1\'/><![CDATA[c>]]>x&gt;y'.repeat(9000)}</r>`,
+      '<a xmlns="urn:a"><b xmlns="urn:a" x="1">t</b><c xmlns="">&#xD;</c><!-- c --></a>',
+    ];
+    for (const options of [{}, { withComments: true }, { inclusivePrefixes: ['m', '#default'] }]) {
+      for (const xml of shapes) {
+        const rebuilt = new StringSink();
+        tokenize(xml, new ExclusiveCanonicalizer(rebuilt, options), { limits: LARGE });
+        expect(canonicalizeDocument(xml, options), xml.slice(0, 200)).toBe(rebuilt.text);
+      }
+    }
+  });
+
+  it('never copies the apex of a content span (its offsets are not in the content)', () => {
+    const content = `<m:Line n="1">x</m:Line>${'<m:Line n="2">y</m:Line>'.repeat(5000)}`;
+    const scope = new Map([
+      ['xml', 'http://www.w3.org/XML/1998/namespace'],
+      ['m', 'urn:m'],
+    ]);
+    const tag: StartTag = {
+      qname: 'm:Body',
+      prefix: 'm',
+      local: 'Body',
+      uri: 'urn:m',
+      attributes: [],
+      namespaces: [],
+      start: 3,
+      contentStart: 40,
+      selfClosing: false,
+      depth: 2,
+    };
+    const limits = { ...DEFAULT_PARSE_LIMITS, maxElements: 1e6 };
+    const text = new StringSink();
+    canonicalizeElementWithContent({ tag, scope }, content, {}, text, limits);
+    expect(text.text).toBe(`<m:Body xmlns:m="urn:m">${content}</m:Body>`);
+    const chunks = new ChunkSink();
+    canonicalizeElementWithContent({ tag, scope }, content, {}, chunks, limits, () => undefined);
+    expect(Buffer.concat(chunks.end()).toString('utf8')).toBe(text.text);
+    expect(chunks.length).toBe(text.text.length);
+    const hash = new HashSink(createHash('sha256'));
+    canonicalizeElementWithContent({ tag, scope }, content, {}, hash, limits);
+    expect(hash.end().digest('hex')).toBe(
+      createHash('sha256').update(text.text, 'utf8').digest('hex'),
+    );
   });
 
   it('renders the inherited context only for prefixes the element uses', () => {
